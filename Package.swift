@@ -1,0 +1,63 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Warnings are bugs in this project: every target of ours treats them as errors.
+/// (SwiftPM applies this only when SMTPKit is the root package, so users who depend
+/// on SMTPKit are never broken by a new compiler's new warning.)
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "SMTPKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SMTPKit", targets: ["SMTPKit"]),
+        .library(name: "SMTPKitServer", targets: ["SMTPKitServer"]),
+        .executable(name: "smtpkit", targets: ["smtpkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .target(
+            name: "SMTPKit",
+            dependencies: [
+                "CSSL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SMTPKitServer",
+            dependencies: ["SMTPKit", "CSSL"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "smtpkit",
+            dependencies: [
+                "SMTPKit",
+                "SMTPKitServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SMTPKitTests",
+            dependencies: ["SMTPKit", "SMTPKitServer", "CSSL"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["smtpkit", "SMTPKit", "SMTPKitServer"],
+            swiftSettings: strict
+        ),
+    ]
+)

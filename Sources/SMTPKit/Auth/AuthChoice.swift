@@ -1,0 +1,13 @@
+/// Which SASL mechanism a session authenticates with (RFC 4954).
+public enum AuthChoice: String, Sendable, CaseIterable, Codable {
+    /// Authenticate when credentials are given, with the best mechanism the server offers.
+    case auto
+    /// SASL PLAIN (RFC 4616).
+    case plain
+    /// The LOGIN mechanism (draft-murchison-sasl-login).
+    case login
+    /// XOAUTH2 bearer tokens (Google and Microsoft 365).
+    case xoauth2
+    /// Never authenticate, even when credentials are configured.
+    case none
+}

@@ -1,0 +1,15 @@
+/// How a session protects its connection (RFC 8314 §3, RFC 3207).
+public enum TLSMode: String, Sendable, CaseIterable, Codable {
+    /// No TLS at all: the whole dialogue, and any password, travels in clear text.
+    case none
+    /// Connect in clear text, then upgrade with STARTTLS (RFC 3207) before anything else.
+    /// The upgrade is required: a server that does not offer it is an error.
+    case startTLS = "starttls"
+    /// Implicit TLS: the handshake starts as soon as the TCP connection is up (RFC 8314 §3.3, port 465).
+    case implicit = "tls"
+
+    /// The default for a port: implicit TLS on 465, required STARTTLS everywhere else (RFC 8314 §3).
+    public static func defaultMode(forPort port: Int) -> TLSMode {
+        port == 465 ? .implicit : .startTLS
+    }
+}
