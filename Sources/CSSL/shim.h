@@ -58,4 +58,9 @@ static inline void CSSL_GENERAL_NAMES_free(GENERAL_NAMES *names) {
     GENERAL_NAMES_free(names);
 }
 
+/* XN_FLAG_RFC2253 is a macro built from other macros, which Swift does not import. */
+static inline unsigned long CSSL_XN_FLAG_RFC2253(void) {
+    return XN_FLAG_RFC2253;
+}
+
 #endif

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Socket {
+    /// Resolves `host` with `getaddrinfo` and tries every address it returns, IPv6 and IPv4,
+    /// in the resolver's order, until one accepts; the whole attempt ends at `deadline`.
+    /// Each address gets an equal share of the time that is left, so one black-holed
+    /// address cannot use up the time the next one needs.
+    /// The connected socket has `TCP_NODELAY` set: SMTPKit writes whole command groups,
+    /// so Nagle's algorithm would only add delayed-ACK stalls.
+    static func connect(host: String, port: Int, deadline: Deadline) throws(TransportError) -> Socket {
+        let addresses = try resolve(host: host, port: port)
+        var attempts: [String] = []
+        for (index, address) in addresses.enumerated() {
+            let share = deadline.secondsLeft / Double(addresses.count - index)
+            let attemptDeadline = Deadline.after(seconds: share).earliest(deadline)
+            do {
+                return try connect(to: address, port: port, deadline: attemptDeadline)
+            } catch let failure {
+                attempts.append("\(address.text): \(failure)")
+            }
+            if deadline.hasPassed { break }
+        }
+        if deadline.hasPassed && attempts.allSatisfy({ $0.hasSuffix(": timed out") }) {
+            throw TransportError.timedOut("connecting to \(host) port \(port)", seconds: deadline.budget)
+        }
+        throw TransportError.connectFailed(host, port: port, attempts: attempts)
+    }
+
+    /// One resolved address: family and raw sockaddr bytes, plus its text form.
+    struct ResolvedAddress {
+        let family: Int32
+        let storage: [UInt8]
+        let text: String
+    }
+
+    static func resolve(host: String, port: Int) throws(TransportError) -> [ResolvedAddress] {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc) || canImport(Musl)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        hints.ai_protocol = Int32(IPPROTO_TCP)
+        hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        if status == EAI_NONAME && hints.ai_flags & AI_ADDRCONFIG != 0 {
+            // AI_ADDRCONFIG hides loopback-only families on hosts without other addresses.
+            hints.ai_flags = AI_NUMERICSERV
+            freeaddrinfo(list)
+            list = nil
+            if getaddrinfo(host, String(port), &hints, &list) == 0 { return collect(list) }
+        }
+        guard status == 0 else {
+            let reason = String(cString: gai_strerror(status))
+            if status == EAI_AGAIN || status == EAI_SYSTEM || status == EAI_FAIL {
+                throw TransportError.resolutionFailed(host, reason: reason)
+            }
+            throw TransportError.hostNotFound(host, reason: reason)
+        }
+        return collect(list)
+    }
+
+    private static func collect(_ list: UnsafeMutablePointer<addrinfo>?) -> [ResolvedAddress] {
+        defer { freeaddrinfo(list) }
+        var result: [ResolvedAddress] = []
+        var entry = list
+        while let info = entry?.pointee {
+            if let address = info.ai_addr, info.ai_family == AF_INET || info.ai_family == AF_INET6 {
+                let bytes = Array(UnsafeRawBufferPointer(start: address, count: Int(info.ai_addrlen)))
+                result.append(ResolvedAddress(family: info.ai_family, storage: bytes, text: numericHost(address, Int(info.ai_addrlen))))
+            }
+            entry = info.ai_next
+        }
+        return result
+    }
+
+    static func numericHost(_ address: UnsafePointer<sockaddr>, _ length: Int) -> String {
+        var name = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        guard getnameinfo(address, socklen_t(length), &name, socklen_t(name.count), nil, 0, NI_NUMERICHOST) == 0 else {
+            return "?"
+        }
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A connect failure for one address, described as the resolver list shows it.
+    struct AttemptFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private static func connect(to address: ResolvedAddress, port: Int, deadline: Deadline) throws(AttemptFailure) -> Socket {
+        #if canImport(Glibc) || canImport(Musl)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        #else
+        let type = SOCK_STREAM
+        #endif
+        let fd: Int32
+        do {
+            fd = try SystemCall.run("socket") { Glibc_socket(address.family, type, 0) }
+        } catch {
+            throw AttemptFailure(description: error.reason)
+        }
+        let socket = Socket(descriptor: fd, remoteAddress: address.text, remotePort: port)
+        do {
+            try setOptions(fd)
+            let result = address.storage.withUnsafeBytes { raw in
+                Glibc_connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            }
+            if result != 0 {
+                let code = errno
+                guard code == EINPROGRESS || code == EINTR else {
+                    throw AttemptFailure(description: String(cString: strerror(code)))
+                }
+                try waitForConnect(socket, deadline: deadline)
+            }
+            return socket
+        } catch let failure as AttemptFailure {
+            socket.close()
+            throw failure
+        } catch {
+            socket.close()
+            throw AttemptFailure(description: "\(error)")
+        }
+    }
+
+    private static func setOptions(_ fd: Int32) throws(AttemptFailure) {
+        do {
+            let flags = try SystemCall.run("fcntl") { fcntl(fd, F_GETFL) }
+            try SystemCall.run("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+            var one: Int32 = 1
+            try SystemCall.run("setsockopt") {
+                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
+            #if canImport(Darwin)
+            try SystemCall.run("setsockopt") {
+                setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            }
+            #endif
+        } catch {
+            throw AttemptFailure(description: error.reason)
+        }
+    }
+
+    private static func waitForConnect(_ socket: Socket, deadline: Deadline) throws(AttemptFailure) {
+        do {
+            try socket.waitUntil(.writable, deadline: deadline, operation: "connecting")
+        } catch let error where error.kind == .timedOut {
+            throw AttemptFailure(description: "timed out")
+        } catch {
+            throw AttemptFailure(description: error.description)
+        }
+        var code: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(socket.fileDescriptor, SOL_SOCKET, SO_ERROR, &code, &length)
+        if code != 0 { throw AttemptFailure(description: String(cString: strerror(code))) }
+    }
+}
+
+@inline(__always) private func Glibc_connect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    connect(fd, address, length)
+}
+@inline(__always) private func Glibc_socket(_ family: Int32, _ type: Int32, _ proto: Int32) -> Int32 {
+    socket(family, type, proto)
+}
