@@ -169,3 +169,19 @@ extension Socket {
 @inline(__always) private func Glibc_socket(_ family: Int32, _ type: Int32, _ proto: Int32) -> Int32 {
     socket(family, type, proto)
 }
+
+extension Socket {
+    /// The local address of the connection, as text ("192.0.2.1", "::1").
+    package var localAddress: String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = fileDescriptor
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Socket.numericHost($0, Int(length)) }
+        }
+    }
+}

@@ -6,13 +6,17 @@
 public struct TLSConfiguration: Sendable, Equatable {
     /// A PEM file of trusted CA certificates to use instead of the system trust store.
     public var caFile: String?
+    /// PEM text of trusted CA certificates, used instead of the system trust store
+    /// (together with `caFile` when both are set).
+    public var caCertificatesPEM: String?
     /// Whether the certificate chain and host name are verified. `false` is insecure:
     /// anyone on the path can read the dialogue, passwords included.
     public var verifiesCertificate: Bool
 
     /// The secure default: system trust store, verification on.
-    public init(caFile: String? = nil, verifiesCertificate: Bool = true) {
+    public init(caFile: String? = nil, caCertificatesPEM: String? = nil, verifiesCertificate: Bool = true) {
         self.caFile = caFile
+        self.caCertificatesPEM = caCertificatesPEM
         self.verifiesCertificate = verifiesCertificate
     }
 

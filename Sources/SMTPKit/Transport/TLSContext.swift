@@ -27,18 +27,33 @@ package final class TLSContext: @unchecked Sendable {
         }
         if configuration.verifiesCertificate {
             SSL_CTX_set_verify(pointer, SSL_VERIFY_PEER, nil)
+            if let pem = configuration.caCertificatesPEM {
+                try context.trust(pem)
+            }
             if let caFile = configuration.caFile {
                 guard SSL_CTX_load_verify_locations(pointer, caFile, nil) == 1 else {
                     let reason = OpenSSLError.drain(or: "no certificates found")
                     throw TransportError.tlsSetupFailed("cannot read the CA file '\(caFile)' (\(reason)); check the path and that it holds PEM certificates")
                 }
-            } else if SSL_CTX_set_default_verify_paths(pointer) != 1 {
+            } else if configuration.caCertificatesPEM == nil, SSL_CTX_set_default_verify_paths(pointer) != 1 {
                 throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "cannot load the system trust store"))
             }
         } else {
             SSL_CTX_set_verify(pointer, SSL_VERIFY_NONE, nil)
         }
         return context
+    }
+
+    /// Adds the certificates in `pem` to the context's trust store.
+    private func trust(_ pem: String) throws(TransportError) {
+        let certificates = PEM.certificates(pem)
+        defer { certificates.forEach { X509_free($0) } }
+        guard !certificates.isEmpty, let store = SSL_CTX_get_cert_store(pointer) else {
+            throw TransportError.tlsSetupFailed("the trusted CA certificates given are not PEM certificates")
+        }
+        for certificate in certificates where X509_STORE_add_cert(store, certificate) != 1 {
+            throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "cannot add a trusted certificate"))
+        }
     }
 
     /// A server context presenting `certificatePEM` (leaf first, then any intermediates)
@@ -72,8 +87,8 @@ package final class TLSContext: @unchecked Sendable {
 }
 
 /// PEM text to OpenSSL objects (the caller frees them).
-enum PEM {
-    static func certificates(_ text: String) -> [OpaquePointer] {
+package enum PEM {
+    package static func certificates(_ text: String) -> [OpaquePointer] {
         withMemoryBIO(text) { bio in
             var result: [OpaquePointer] = []
             while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) { result.append(certificate) }
@@ -82,7 +97,7 @@ enum PEM {
         }
     }
 
-    static func privateKey(_ text: String) -> OpaquePointer? {
+    package static func privateKey(_ text: String) -> OpaquePointer? {
         withMemoryBIO(text) { bio in PEM_read_bio_PrivateKey(bio, nil, nil, nil) }
     }
 

@@ -1,0 +1,355 @@
+# shellcheck shell=bash
+# The smtpkit checks against the real Postfix + Dovecot stack (docs/CLI contract: flags and
+# sysexits exit codes). Sourced by Scripts/interop.sh, which provides the stack, $SMTPKIT,
+# run_check, expect_delivered, expect_nothing_delivered and py_check.
+
+WRONG_PASSWORD="wrong-password-for-interop"
+export SMTPKIT_INTEROP_WRONG_PASSWORD="$WRONG_PASSWORD"
+
+# sk NAME ARGS...: run smtpkit; stdout in SK_OUT, stderr in SK_ERR, exit code in SK_RC.
+# Standard input is /dev/null unless SK_STDIN names a file.
+sk() {
+    local name=$1
+    shift
+    SK_OUT="$WORK/$name.stdout"
+    SK_ERR="$WORK/$name.stderr"
+    SK_CMD="smtpkit $*"
+    SK_RC=0
+    timeout -k 5 "$COMMAND_TIMEOUT" "$SMTPKIT" "$@" \
+        <"${SK_STDIN:-/dev/null}" >"$SK_OUT" 2>"$SK_ERR" || SK_RC=$?
+    if [[ $SK_RC == 124 || $SK_RC == 137 ]]; then
+        echo "smtpkit did not finish within ${COMMAND_TIMEOUT}s (killed): $SK_CMD"
+    fi
+}
+
+sk_show() {
+    echo "  \$ $SK_CMD"
+    echo "  exit $SK_RC; stdout:"
+    sed -e 's/^/    | /' "$SK_OUT" | head -n 40
+    echo "  stderr:"
+    sed -e 's/^/    | /' "$SK_ERR" | head -n 60
+}
+
+# Expectations on the last smtpkit run. Each prints why it failed, then the run.
+sk_rc() {
+    [[ $SK_RC == "$1" ]] && return 0
+    echo "exit code $SK_RC, expected $1 (${2:-})"
+    sk_show
+    return 1
+}
+sk_stderr_has() {  # REGEX (grep -Ei) DESCRIPTION
+    grep -Eiq -- "$1" "$SK_ERR" && return 0
+    echo "stderr does not mention ${2:-/$1/}"
+    sk_show
+    return 1
+}
+sk_output_has() {  # REGEX in stdout or stderr
+    cat "$SK_OUT" "$SK_ERR" | grep -Eiq -- "$1" && return 0
+    echo "output does not mention ${2:-/$1/}"
+    sk_show
+    return 1
+}
+sk_output_lacks() {  # FIXED string that must appear in neither stdout nor stderr
+    cat "$SK_OUT" "$SK_ERR" | grep -Fq -- "$1" || return 0
+    echo "output contains ${2:-$1}, which it must not"
+    sk_show
+    return 1
+}
+
+# Connection flags for each listener.
+relay_args() { printf '%s\n' --host 127.0.0.1 --port "$RELAY_PORT" --timeout 20; }
+submission_args() {
+    printf '%s\n' --host 127.0.0.1 --port "$SUBMISSION_PORT" --ca-file "$CA_PEM" \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
+}
+smtps_args() {
+    printf '%s\n' --host 127.0.0.1 --port "$SMTPS_PORT" --tls tls --ca-file "$CA_PEM" \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
+}
+RELAY=() SUBMISSION=() SMTPS=()
+
+# ---------------------------------------------------------------- checks
+
+TRICKY_BODY=""
+
+c01_relay_plain() {
+    local subject="[c01] Blåbær ✓ relay"
+    sk c01 send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --subject "$subject" --body-file "$TRICKY_BODY"
+    sk_rc 0 "sent" || return 1
+    [[ $(wc -l <"$SK_OUT") == 1 ]] || { echo "expected one summary line on stdout"; sk_show; return 1; }
+    expect_delivered bob '[c01]' || return 1
+    py_check check "${DELIVERED[0]}" --body-equals "$TRICKY_BODY" --subject "$subject" \
+        --charset utf-8 --valid-date --max-line 998 --ascii-headers \
+        --header "From=$USER_NAME" --header "To=bob@interop.test" \
+        --header "Message-ID=@" --header "MIME-Version=1.0"
+}
+
+c02_relay_requires_tls() {
+    sk c02 send "${RELAY[@]}" --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c02] default TLS" --body "must not arrive"
+    sk_rc 69 "TLS required, STARTTLS not offered" &&
+        sk_stderr_has '--tls none' "the way out (--tls none)" || return 1
+    expect_nothing_delivered '[c02]'
+}
+
+c03_submission_auth() {
+    local mech
+    for mech in plain login; do
+        sk "c03-$mech" send "${SUBMISSION[@]}" --auth "$mech" --from "$USER_NAME" \
+            --to bob@interop.test --subject "[c03-$mech] submission" --body "AUTH $mech over STARTTLS"
+        sk_rc 0 "sent with --auth $mech" || return 1
+        expect_delivered bob "[c03-$mech]" || return 1
+        py_check check "${DELIVERED[0]}" --body-equals <(printf 'AUTH %s over STARTTLS\n' "$mech") ||
+            return 1
+    done
+}
+
+c04_wrong_password() {
+    sk c04 send --host 127.0.0.1 --port "$SUBMISSION_PORT" --ca-file "$CA_PEM" --timeout 20 \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_WRONG_PASSWORD \
+        --from "$USER_NAME" --to bob@interop.test --subject "[c04] wrong password" --body "no"
+    sk_rc 77 "authentication failed" &&
+        sk_stderr_has 'authentication failed' "the server's text (535 ... authentication failed)" || return 1
+    expect_nothing_delivered '[c04]'
+}
+
+c05_certificate() {
+    sk c05a send --host 127.0.0.1 --port "$SUBMISSION_PORT" --timeout 20 \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD \
+        --from "$USER_NAME" --to bob@interop.test --subject "[c05a] no CA" --body "no"
+    sk_rc 69 "certificate not trusted" &&
+        sk_stderr_has 'certificate|verif' "certificate verification" &&
+        sk_output_lacks "$PASSWORD" "the password" || return 1
+    expect_nothing_delivered '[c05a]' || return 1
+    sk c05b send --host 127.0.0.1 --port "$SUBMISSION_PORT" --timeout 20 --insecure-skip-verify \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD \
+        --from "$USER_NAME" --to bob@interop.test --subject "[c05b] skip verify" --body "yes"
+    sk_rc 0 "sent without verification" &&
+        sk_stderr_has 'insecure|not verif|skip' "a warning about --insecure-skip-verify" || return 1
+    expect_delivered bob '[c05b]'
+}
+
+c06_plaintext_auth_refused() {
+    sk c06 send "${RELAY[@]}" --tls none --user "$USER_NAME" \
+        --password-env SMTPKIT_INTEROP_PASSWORD --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c06] plaintext auth" --body "no"
+    sk_rc 78 "credentials would go unencrypted" &&
+        sk_stderr_has 'allow-plaintext-auth' "--allow-plaintext-auth" &&
+        sk_output_lacks "$PASSWORD" "the password" || return 1
+    expect_nothing_delivered '[c06]'
+}
+
+c06b_auth_not_offered() {
+    sk c06b send "${RELAY[@]}" --tls none --allow-plaintext-auth --user "$USER_NAME" \
+        --password-env SMTPKIT_INTEROP_PASSWORD --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c06b] auth not offered" --body "no"
+    sk_rc 69 "AUTH required but the relay does not offer it" || return 1
+    expect_nothing_delivered '[c06b]'
+}
+
+c07_implicit_tls() {
+    sk c07 send "${SMTPS[@]}" --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c07] implicit TLS" --body "over TLS from the first byte"
+    sk_rc 0 "sent over implicit TLS" || return 1
+    expect_delivered bob '[c07]'
+}
+
+c08_recipients() {
+    sk c08a send "${SUBMISSION[@]}" --from "$USER_NAME" --to alice@interop.test \
+        --to nosuchuser@interop.test --subject "[c08a] one refused" --body "all or nothing"
+    sk_rc 65 "a recipient refused with 550" &&
+        sk_stderr_has 'nosuchuser@interop\.test' "the refused address" || return 1
+    expect_nothing_delivered '[c08a]' || return 1
+    sk c08b send "${SUBMISSION[@]}" --allow-partial --from "$USER_NAME" \
+        --to alice@interop.test,nosuchuser@interop.test --subject "[c08b] partial" --body "alice only"
+    sk_rc 0 "--allow-partial with one accepted recipient" &&
+        sk_output_has 'nosuchuser@interop\.test' "the refused address" || return 1
+    expect_delivered alice '[c08b]' || return 1
+    wait_queue_drained || return 1
+    local n
+    n="$(py_check count --root "$MAIL_ROOT" --tag '[c08b]')"
+    [[ $n == 1 ]] || { echo "$n copies of [c08b] delivered, expected 1 (alice's)"; return 1; }
+}
+
+# The secret in every form a transcript could leak it.
+secret_forms() {
+    printf '%s\n' "$PASSWORD"
+    printf '%s' "$PASSWORD" | base64 -w0; echo
+    printf '\0%s\0%s' "$USER_NAME" "$PASSWORD" | base64 -w0; echo
+    printf '%s\0%s\0%s' "$USER_NAME" "$USER_NAME" "$PASSWORD" | base64 -w0; echo
+}
+
+c09_transcript() {
+    sk c09p send "${SUBMISSION[@]}" -v --auth plain --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c09p] transcript" --body "-v"
+    sk_rc 0 "sent" &&
+        sk_stderr_has '^-> EHLO ' "'-> EHLO' before TLS" &&
+        sk_stderr_has '^-> STARTTLS' "'-> STARTTLS'" &&
+        sk_stderr_has '^~> EHLO ' "'~> EHLO' after TLS" &&
+        sk_stderr_has '^<~ 235' "'<~ 235'" || return 1
+    if ! grep -Eq '^~> AUTH PLAIN \*\*\*\*' "$SK_ERR"; then
+        grep -Eq '^~> AUTH PLAIN *$' "$SK_ERR" && grep -Eq '^~> \*\*\*\*' "$SK_ERR" ||
+            { echo "no masked 'AUTH PLAIN ****' in the transcript"; sk_show; return 1; }
+    fi
+    local secret
+    while read -r secret; do sk_output_lacks "$secret" "the password (as $secret)" || return 1; done < <(secret_forms)
+    expect_delivered bob '[c09p]' || return 1
+
+    sk c09l send "${SUBMISSION[@]}" -v --auth login --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c09l] transcript" --body "-v"
+    sk_rc 0 "sent" && sk_stderr_has '^~> AUTH LOGIN' "'~> AUTH LOGIN'" &&
+        sk_stderr_has '^<~ 334 ' "'<~ 334' challenges" &&
+        sk_stderr_has '^~> \*\*\*\*' "a masked '~> ****' line" &&
+        sk_stderr_has '^<~ 235' "'<~ 235'" || return 1
+    while read -r secret; do sk_output_lacks "$secret" "the password (as $secret)" || return 1; done < <(secret_forms)
+    expect_delivered bob '[c09l]'
+}
+
+c10_profile() {
+    local config="$WORK/config.toml"
+    cat >"$config" <<EOF
+# written by Scripts/interop.sh
+[defaults]
+from = "$USER_NAME"
+
+[profiles.local]
+host = "127.0.0.1"
+port = $SUBMISSION_PORT
+tls = "starttls"
+ca_file = "$CA_PEM"
+user = "$USER_NAME"
+password_env = "SMTPKIT_INTEROP_PASSWORD"
+EOF
+    sk c10a profiles show local --config "$config"
+    sk_rc 0 "profiles show" && sk_output_has '127\.0\.0\.1' "the host" &&
+        sk_output_has "$SUBMISSION_PORT" "the port" &&
+        sk_output_lacks "$PASSWORD" "the password" || return 1
+    sk c10b send --profile local --config "$config" --to bob@interop.test \
+        --subject "[c10] profile" --body "via [profiles.local]"
+    sk_rc 0 "sent with --profile local" || return 1
+    expect_delivered bob '[c10]' || return 1
+    py_check check "${DELIVERED[0]}" --header "From=$USER_NAME"
+}
+
+c11_probe() {
+    sk c11a probe --host 127.0.0.1 --port "$SUBMISSION_PORT" --ca-file "$CA_PEM" --timeout 20
+    sk_rc 0 "probe" && sk_output_has 'STARTTLS' "STARTTLS" && sk_output_has 'AUTH' "AUTH" &&
+        sk_output_has 'PLAIN' "the AUTH mechanisms" &&
+        sk_output_has 'TLSv1\.[23]' "the TLS version" || return 1
+    sk c11b probe --host 127.0.0.1 --port "$SMTPS_PORT" --tls tls --ca-file "$CA_PEM" --timeout 20
+    sk_rc 0 "probe of the implicit-TLS port" && sk_output_has 'TLSv1\.[23]' "the TLS version" &&
+        sk_output_has 'AUTH' "AUTH"
+}
+
+c12a_bcc() {
+    sk c12a send "${SUBMISSION[@]}" --from "$USER_NAME" --to alice@interop.test \
+        --bcc bob@interop.test --subject "[c12a] bcc" --body "bob is a blind copy"
+    sk_rc 0 "sent" || return 1
+    local f
+    expect_delivered alice '[c12a]' || return 1
+    f="${DELIVERED[0]}"
+    expect_delivered bob '[c12a]' || return 1
+    for f in "$f" "${DELIVERED[0]}"; do
+        py_check check "$f" --absent-header Bcc --header "To=alice@interop.test" \
+            --header-excludes "To=bob@" --header-excludes "Cc=bob@" || return 1
+    done
+}
+
+c12b_message_file() {
+    local raw="$WORK/c12b.eml" body="$WORK/c12b-body.txt"
+    {
+        printf '.\n..two dots\n.one dot\nbare LF line ends\n'
+        printf 'a CRLF among them\r\n'
+        printf 'From me\ntrailing space \nlast\n'
+    } >"$body"
+    {
+        printf 'From: Alice <%s>\nTo: Bob <bob@interop.test>\n' "$USER_NAME"
+        printf 'Subject: [c12b] raw message, bare LF\nDate: Mon, 01 Jan 2024 12:00:00 +0000\n'
+        printf 'Message-ID: <c12b.%s@interop.test>\nMIME-Version: 1.0\n' "$$"
+        printf 'Content-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: 7bit\n\n'
+        cat "$body"
+    } >"$raw"
+    sk c12b send "${SUBMISSION[@]}" --from "$USER_NAME" --to bob@interop.test --message-file "$raw"
+    sk_rc 0 "sent" || return 1
+    expect_delivered bob '[c12b]' || return 1
+    py_check check "${DELIVERED[0]}" --body-equals "$body" --header "Message-ID=<c12b.$$@interop.test>" \
+        --header "Date=01 Jan 2024" --subject "[c12b] raw message, bare LF"
+}
+
+c13_localhost() {
+    sk c13 send --host localhost --port "$SUBMISSION_PORT" --ca-file "$CA_PEM" --timeout 20 \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD \
+        --from "$USER_NAME" --to bob@interop.test --subject "[c13] localhost" --body "DNS:localhost"
+    sk_rc 0 "certificate verified for the name localhost" || return 1
+    expect_delivered bob '[c13]'
+}
+
+c14_password_file() {
+    local config="$WORK/config-file.toml" pwfile="$WORK/password"
+    printf '%s\n' "$PASSWORD" >"$pwfile"
+    chmod 600 "$pwfile"
+    cat >"$config" <<EOF
+[profiles.filepw]
+host = "127.0.0.1"
+port = $SUBMISSION_PORT
+ca_file = "$CA_PEM"
+user = "$USER_NAME"
+password_file = "$pwfile"
+from = "$USER_NAME"
+EOF
+    sk c14a send --profile filepw --config "$config" --to bob@interop.test \
+        --subject "[c14a] password_file" --body "0600"
+    sk_rc 0 "sent with a 0600 password_file" || return 1
+    expect_delivered bob '[c14a]' || return 1
+    chmod 644 "$pwfile"
+    sk c14b send --profile filepw --config "$config" --to bob@interop.test \
+        --subject "[c14b] password_file" --body "0644"
+    sk_rc 78 "password_file readable by others" &&
+        sk_stderr_has 'chmod 600' "'chmod 600'" && sk_output_lacks "$PASSWORD" "the password" || return 1
+    expect_nothing_delivered '[c14b]'
+}
+
+c15_stdin_body() {
+    local body="$WORK/c15-body.txt"
+    printf 'from standard input\n.\nend\n' >"$body"
+    SK_STDIN="$body" sk c15 send "${RELAY[@]}" --tls none --from "$USER_NAME" \
+        --to bob@interop.test --subject "[c15] stdin"
+    sk_rc 0 "sent, body from standard input" || return 1
+    expect_delivered bob '[c15]' || return 1
+    py_check check "${DELIVERED[0]}" --body-equals "$body"
+}
+
+c16_unreadable_body_file() {
+    sk c16 send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c16] no body file" --body-file "$WORK/does-not-exist.txt"
+    sk_rc 66 "--body-file cannot be read" || return 1
+    expect_nothing_delivered '[c16]'
+}
+
+run_smtpkit_checks() {
+    mapfile -t RELAY < <(relay_args)
+    mapfile -t SUBMISSION < <(submission_args)
+    mapfile -t SMTPS < <(smtps_args)
+    TRICKY_BODY="$WORK/tricky-body.txt"
+    write_tricky_body "$TRICKY_BODY"
+    echo "smtpkit checks ($SMTPKIT)"
+    run_check c01 "relay, --tls none: delivered, body byte for byte, headers right" c01_relay_plain
+    run_check c02 "relay, default TLS: exit 69, points to --tls none, nothing sent" c02_relay_requires_tls
+    run_check c03 "submission STARTTLS + --auth plain and --auth login: delivered" c03_submission_auth
+    run_check c04 "submission, wrong password: exit 77 with the server's text" c04_wrong_password
+    run_check c05 "no --ca-file: exit 69 (verification); --insecure-skip-verify: sent, warned" c05_certificate
+    run_check c06 "credentials over plaintext without --allow-plaintext-auth: exit 78" c06_plaintext_auth_refused
+    run_check c06b "credentials allowed in plaintext, server offers no AUTH: exit 69" c06b_auth_not_offered
+    run_check c07 "implicit TLS (--tls tls) + AUTH: delivered" c07_implicit_tls
+    run_check c08 "refused recipient: exit 65, nothing sent; --allow-partial: alice only" c08_recipients
+    run_check c09 "-v transcript: ->/~> markers, 235, AUTH masked, no password" c09_transcript
+    run_check c10 "--profile from --config (defaults inherited), profiles show masks" c10_profile
+    run_check c11 "probe: STARTTLS, AUTH, TLS version" c11_probe
+    run_check c12a "Bcc: received, never in a header" c12a_bcc
+    run_check c12b "--message-file with bare LF: body intact, headers as given" c12b_message_file
+    run_check c13 "--host localhost: certificate name verified" c13_localhost
+    run_check c14 "password_file: 0600 works, readable by others exit 78 (chmod 600)" c14_password_file
+    run_check c15 "body from standard input" c15_stdin_body
+    run_check c16 "unreadable --body-file: exit 66" c16_unreadable_body_file
+}

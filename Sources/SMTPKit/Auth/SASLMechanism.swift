@@ -1,0 +1,27 @@
+/// The client side of one SASL mechanism (RFC 4422 §5), as SMTP AUTH runs it (RFC 4954 §4).
+///
+/// A mechanism works on raw bytes; the session does the base64 on the wire. Each type is
+/// used for one exchange, start to end.
+public protocol SASLMechanism {
+    /// The IANA name the server lists after AUTH ("PLAIN").
+    var name: String { get }
+    /// Bytes sent with the AUTH command itself, or nil to wait for the first challenge.
+    func initialResponse() -> [UInt8]?
+    /// The answer to one server challenge (334, already base64-decoded).
+    /// - Throws: `AuthenticationError` when the mechanism has no answer for this step.
+    mutating func respond(to challenge: [UInt8]) throws -> [UInt8]
+}
+
+/// A user name and a secret (a password, or for XOAUTH2 a bearer token).
+/// Its description never shows the secret.
+public struct Credentials: Sendable, Equatable, CustomStringConvertible {
+    public var user: String
+    public var secret: String
+
+    public init(user: String, secret: String) {
+        self.user = user
+        self.secret = secret
+    }
+
+    public var description: String { "\(user) (secret hidden)" }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+extension SMTPSession {
+    /// The most challenges a server may send in one AUTH exchange.
+    static let maximumChallenges = 10
+
+    /// AUTH with the configured or best offered mechanism (RFC 4954 §4). Credentials never
+    /// go over a connection that is not encrypted unless that was explicitly allowed.
+    func authenticate() throws {
+        guard let credentials = configuration.credentials else { return }
+        guard connection.isEncrypted || configuration.allowPlaintextAuth else {
+            throw AuthenticationError.plaintextRefused
+        }
+        let offered = capabilities.authMechanisms
+        guard !offered.isEmpty else { throw AuthenticationError.notOffered(server: serverName) }
+        var mechanism = try Self.mechanism(for: configuration.auth, offered: offered, credentials: credentials)
+        try exchange(&mechanism)
+        authenticatedUser = credentials.user
+    }
+
+    /// Picks the mechanism: the one asked for, or with `auto` PLAIN then LOGIN, whichever
+    /// the server lists first in that preference (both send the password once; PLAIN in one round trip).
+    static func mechanism(for choice: AuthChoice, offered: [String], credentials: Credentials) throws -> any SASLMechanism {
+        let wanted: [String]
+        switch choice {
+        case .auto, .none: wanted = ["PLAIN", "LOGIN"]
+        case .plain: wanted = ["PLAIN"]
+        case .login: wanted = ["LOGIN"]
+        case .xoauth2: wanted = ["XOAUTH2"]
+        }
+        guard let name = wanted.first(where: offered.contains) else {
+            throw AuthenticationError.mechanismNotOffered(wanted, offered: offered)
+        }
+        switch name {
+        case "PLAIN": return PlainMechanism(credentials: credentials)
+        case "LOGIN": return LoginMechanism(credentials: credentials)
+        default: return XOAuth2Mechanism(credentials: credentials)
+        }
+    }
+
+    private func exchange(_ mechanism: inout any SASLMechanism) throws {
+        let initial = mechanism.initialResponse().map { $0.isEmpty ? "=" : Data($0).base64EncodedString() }
+        var reply = try execute(.auth(mechanism: mechanism.name, initialResponse: initial), timeout: timeouts.command)
+        var rounds = 0
+        while reply.code == 334 {
+            rounds += 1
+            guard rounds <= Self.maximumChallenges else {
+                try cancelExchange()
+                throw AuthenticationError.tooManyChallenges(Self.maximumChallenges)
+            }
+            let encoded = reply.lines.first ?? ""
+            guard let challenge = encoded.isEmpty ? Data() : Data(base64Encoded: encoded) else {
+                try cancelExchange()
+                throw AuthenticationError.malformedChallenge(encoded)
+            }
+            let response: [UInt8]
+            do {
+                response = try mechanism.respond(to: Array(challenge))
+            } catch {
+                try cancelExchange()
+                throw error
+            }
+            reply = try execute(.authResponse(Data(response).base64EncodedString()), timeout: timeouts.command)
+        }
+        guard reply.code == 235 else {
+            if reply.isPositive || reply.isIntermediate { throw SMTPError.unexpectedReply("AUTH \(mechanism.name)", reply: reply) }
+            throw AuthenticationError.rejected(mechanism: mechanism.name, reply: reply)
+        }
+    }
+
+    /// "*" ends an exchange the client cannot finish (RFC 4954 §4); the server answers 501.
+    private func cancelExchange() throws {
+        _ = try execute(.authResponse("*"), timeout: timeouts.command)
+    }
+}

@@ -1,0 +1,112 @@
+import Logging
+
+extension SMTPSession {
+    /// Connects and runs the session up to the point where mail can be sent:
+    /// greeting → EHLO → [STARTTLS → EHLO] → [AUTH] (RFC 5321 §3.1, RFC 3207, RFC 4954).
+    /// - Parameter register: receives the connection as soon as it exists, so a caller on
+    ///   another thread can cancel it.
+    static func open(
+        _ configuration: SMTPClientConfiguration,
+        tlsContext: TLSContext?,
+        transcript: TranscriptHandler?,
+        logger: Logger,
+        authenticate: Bool = true,
+        register: (Connection) -> Void = { _ in }
+    ) throws -> SMTPSession {
+        // Refuse before a byte is sent: a password must not travel in clear (RFC 4954 §4).
+        if configuration.tlsMode == .none && configuration.wantsAuthentication && !configuration.allowPlaintextAuth && authenticate {
+            throw AuthenticationError.plaintextRefused
+        }
+        transcript?(TranscriptEntry(direction: .info, encrypted: false, text: "Trying \(configuration.host):\(configuration.port)..."))
+        let connection = try Connection.open(host: configuration.host, port: configuration.port,
+                                             deadline: .after(seconds: configuration.timeouts.connect))
+        register(connection)
+        let session = SMTPSession(configuration: configuration, connection: connection, transcript: transcript, logger: logger)
+        session.note(.info, "Connected to \(connection.peerDescription)")
+        do {
+            if configuration.tlsMode == .implicit {
+                try session.startTLS(context: tlsContext)
+            }
+            try session.readGreeting()
+            try session.hello()
+            if configuration.tlsMode == .startTLS {
+                try session.upgradeWithStartTLS(context: tlsContext)
+            }
+            if authenticate && configuration.wantsAuthentication {
+                try session.authenticate()
+            }
+            return session
+        } catch {
+            session.quit()
+            throw error
+        }
+    }
+
+    func readGreeting() throws {
+        let reply = try readReply(to: "the connection (greeting)", timeout: timeouts.greeting)
+        greeting = reply
+        guard reply.code == 220 else {
+            isBroken = true
+            if reply.isTransient || reply.isPermanent { throw SMTPError.serviceUnavailable(serverName, reply: reply) }
+            throw SMTPError.unexpectedReply("the connection (greeting)", reply: reply)
+        }
+    }
+
+    /// EHLO, falling back to HELO when the server does not know EHLO (500/502) and nothing
+    /// the user asked for needs an extension (RFC 5321 §3.2, §4.1.4).
+    func hello() throws {
+        let name = configuration.heloName ?? HeloName.default(for: connection)
+        let reply = try execute(.ehlo(name), timeout: timeouts.command)
+        if reply.code == 250 {
+            capabilities = Capabilities(ehlo: reply)
+            usedEHLO = true
+            return
+        }
+        guard reply.code == 500 || reply.code == 502 else { throw SMTPError.rejected("EHLO", reply: reply) }
+        if configuration.tlsMode == .startTLS || configuration.wantsAuthentication && !connection.isEncrypted {
+            throw SMTPError.ehloRefusedWithTLSRequired(serverName, reply: reply)
+        }
+        if configuration.wantsAuthentication {
+            throw AuthenticationError.notOffered(server: serverName)
+        }
+        let fallback = try execute(.helo(name), timeout: timeouts.command)
+        guard fallback.code == 250 else { throw SMTPError.rejected("HELO", reply: fallback) }
+        capabilities = .none
+        usedEHLO = false
+    }
+
+    /// STARTTLS, sent alone; on 220, TLS; then everything learnt before is forgotten and
+    /// EHLO is sent again (RFC 3207 §4.2). Any refusal stops the session: never plaintext.
+    func upgradeWithStartTLS(context: TLSContext?) throws {
+        guard capabilities.startTLS else { throw SMTPError.startTLSNotOffered(serverName) }
+        let reply = try execute(.startTLS, timeout: timeouts.command)
+        guard reply.code == 220 else {
+            isBroken = true
+            throw SMTPError.startTLSRefused(reply: reply)
+        }
+        do {
+            try startTLS(context: context, buffered: bufferedByteCount)
+        } catch {
+            isBroken = true
+            throw error
+        }
+        resetInput()
+        capabilities = .none
+        let again = try execute(.ehlo(configuration.heloName ?? HeloName.default(for: connection)), timeout: timeouts.command)
+        guard again.code == 250 else { throw SMTPError.rejected("EHLO", reply: again) }
+        capabilities = Capabilities(ehlo: again)
+    }
+
+    /// The TLS handshake, bounded by the connect timeout, then a transcript note of what it gave.
+    func startTLS(context: TLSContext?, buffered: Int = 0) throws {
+        let context = try context ?? TLSContext.client(configuration.tls)
+        try connection.startTLS(context: context, serverName: configuration.host, bufferedBytes: buffered,
+                                deadline: .after(seconds: timeouts.connect))
+        if let info = connection.tlsInfo {
+            note(.info, "TLS started: \(info)")
+            if let certificate = info.certificate {
+                note(.info, "Certificate: \(certificate.subject), issued by \(certificate.issuer), expires \(certificate.notAfter)")
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+extension SMTPSession {
+    /// How much message data goes into one write (and one deadline, RFC 5321 §4.5.3.2.5).
+    static let dataBlockSize = 64 * 1024
+
+    /// One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA, the message, the
+    /// final dot (RFC 5321 §3.3). With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in
+    /// one write and the replies are read in order.
+    ///
+    /// When some recipients are refused the default is to send nothing; with
+    /// `allowPartialDelivery` the accepted ones get the message. A reply to the final dot
+    /// that never comes is ``SMTPError/Kind/deliveryStatusUnknown``, never success.
+    func send(_ content: MessageContent, envelope: Envelope) throws -> DeliveryReport {
+        let source = try makeSource(content)
+        let parameters = try mailParameters(for: source, envelope: envelope)
+        let mail = Command.mail(from: envelope.sender, parameters: parameters)
+        let rcpts = envelope.recipients.map { Command.rcpt(to: $0, parameters: []) }
+        for command in [mail] + rcpts { _ = try command.encoded() }  // validate all before sending any
+
+        let mailReply: Reply
+        var results: [RecipientResult] = []
+        var dataReply: Reply?
+        if capabilities.pipelining {
+            try send([mail] + rcpts + [.data], timeout: timeouts.mail)
+            mailReply = try readReply(to: mail.transcript, timeout: timeouts.mail)
+            for (address, command) in zip(envelope.recipients, rcpts) {
+                results.append(RecipientResult(address: address, reply: try readReply(to: command.transcript, timeout: timeouts.rcpt)))
+            }
+            dataReply = try readReply(to: "DATA", timeout: timeouts.dataInitiation)
+        } else {
+            mailReply = try execute(mail, timeout: timeouts.mail)
+            if mailReply.isPositive {
+                for (address, command) in zip(envelope.recipients, rcpts) {
+                    results.append(RecipientResult(address: address, reply: try execute(command, timeout: timeouts.rcpt)))
+                }
+            }
+        }
+
+        guard mailReply.isPositive else {
+            try abandon(dataReply)
+            throw SMTPError.rejected(mail.transcript, reply: mailReply)
+        }
+        let accepted = results.filter(\.isAccepted)
+        if accepted.isEmpty || (accepted.count < results.count && !configuration.allowPartialDelivery) {
+            try abandon(dataReply)
+            throw SMTPError.recipientsRefused(results, sentNothing: true)
+        }
+        let go = try dataReply ?? execute(.data, timeout: timeouts.dataInitiation)
+        guard go.code == 354 else {
+            if !go.isTransient && !go.isPermanent { isBroken = true; throw SMTPError.unexpectedReply("DATA", reply: go) }
+            try? resetTransaction()
+            throw SMTPError.rejected("DATA", reply: go)
+        }
+        try stream(source)
+        let final: Reply
+        do {
+            final = try readReply(to: "the end of the message data", timeout: timeouts.dataTermination)
+        } catch {
+            isBroken = true
+            throw SMTPError.deliveryStatusUnknown("\(error)")
+        }
+        guard final.isPositive else { throw SMTPError.rejected("the message (final dot)", reply: final) }
+        return DeliveryReport(recipients: results, finalReply: final, server: connection.peerDescription,
+                              tls: connection.tlsInfo, authenticatedUser: authenticatedUser)
+    }
+
+    /// MAIL FROM parameters: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) — each
+    /// only when the server offers it; a message over the SIZE limit is refused here.
+    private func mailParameters(for source: MessageDataSource, envelope: Envelope) throws -> [String] {
+        var parameters: [String] = []
+        if let size = source.estimatedSize {
+            if let limit = capabilities.sizeLimit, size > limit { throw SMTPError.messageTooLarge(size: size, limit: limit) }
+            if capabilities.supportsSize { parameters.append("SIZE=\(size)") }
+        }
+        if source.bodyType == .eightBitMIME && capabilities.eightBitMIME { parameters.append("BODY=8BITMIME") }
+        if let address = ([envelope.sender] + envelope.recipients).first(where: { $0.utf8.contains { $0 >= 0x80 } }) {
+            guard capabilities.smtpUTF8 else { throw SMTPError.smtpUTF8Required(address) }
+            parameters.append("SMTPUTF8")
+        }
+        return parameters
+    }
+
+    private func makeSource(_ content: MessageContent) throws -> MessageDataSource {
+        switch content {
+        case .message(let message): return try message.makeDataSource(allow8Bit: capabilities.eightBitMIME)
+        case .bytes(let bytes): return BytesDataSource(bytes)
+        case .file(let path): return try RawMessageFile(path: path)
+        }
+    }
+
+    /// Leaves a transaction that will not be sent: after a 354 the only way out is to drop
+    /// the connection (nothing is delivered without the final dot); otherwise RSET.
+    private func abandon(_ dataReply: Reply?) throws {
+        if dataReply?.code == 354 {
+            note(.info, "aborting the DATA phase by closing the connection; nothing is delivered")
+            abort()
+        } else {
+            try? resetTransaction()
+        }
+    }
+
+    func resetTransaction() throws {
+        guard !isBroken else { return }
+        _ = try execute(.rset, timeout: timeouts.command)
+    }
+
+    /// Streams the message through the DATA encoder (CRLF line ends, dot-stuffing, final dot)
+    /// in blocks; a failure to read the source aborts the connection so no truncated message
+    /// can ever be accepted.
+    private func stream(_ source: MessageDataSource) throws {
+        var encoder = DataEncoder()
+        var output: [UInt8] = []
+        output.reserveCapacity(Self.dataBlockSize + Self.dataBlockSize / 8)
+        var total = 0
+        while true {
+            let chunk: [UInt8]
+            do {
+                chunk = try source.read(maxLength: Self.dataBlockSize)
+            } catch {
+                abort()
+                throw error
+            }
+            if chunk.isEmpty { break }
+            total += chunk.count
+            encoder.encode(chunk, into: &output)
+            if output.count >= Self.dataBlockSize {
+                try write(output, timeout: timeouts.dataBlock, operation: "the message data")
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        encoder.finish(into: &output)
+        note(.client, "<message: \(total) octets>")
+        note(.client, ".")
+        try write(output, timeout: timeouts.dataBlock, operation: "the message data")
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// An e-mail message to compose and send (RFC 5322): the envelope recipients, the header
+/// fields and a plain-text body.
+///
+/// ``render(allow8Bit:)`` writes it as MIME (RFC 2045) with CRLF line ends;
+/// ``makeDataSource(allow8Bit:)`` hands it to the client for DATA. Bcc recipients are in
+/// ``recipients`` (the envelope) but never in a header (RFC 5322 §3.6.3).
+public struct Message: Sendable {
+    /// The author, written as `From` (RFC 5322 §3.6.2); its domain names the generated Message-ID.
+    public var from: Mailbox
+    /// Primary recipients, written as `To` (RFC 5322 §3.6.3); omitted when empty.
+    public var to: [Mailbox]
+    /// Copy recipients, written as `Cc` (RFC 5322 §3.6.3); omitted when empty.
+    public var cc: [Mailbox]
+    /// Blind-copy recipients: envelope only, never written (RFC 5322 §3.6.3, first method).
+    public var bcc: [Mailbox]
+    /// Where replies should go, written as `Reply-To` (RFC 5322 §3.6.2); omitted when empty.
+    public var replyTo: [Mailbox]
+    /// The subject, RFC 2047-encoded when it is not ASCII (RFC 5322 §3.6.5); nil omits the field.
+    public var subject: String?
+    /// The origination date, written as `Date` (RFC 5322 §3.6.1).
+    public var date: Date
+    /// The time zone the `Date` field is written in; the process's zone by default.
+    public var timeZone: TimeZone
+    /// The Message-ID (RFC 5322 §3.6.4), with or without angle brackets; nil generates one
+    /// from the From domain at each render (``MessageID/generate(domain:)``).
+    public var messageID: String?
+    /// The text/plain body, UTF-8. Any line ends; they are written as CRLF.
+    public var body: String
+    /// More header fields, written after the standard ones. A field that is also a standard one
+    /// (Date, From, Reply-To, To, Cc, Subject, Message-ID, MIME-Version, Content-Type) replaces
+    /// it in place; `Bcc` is never written.
+    public var extraHeaders: [HeaderField]
+
+    /// A message from `from`; add recipients, a subject and a body.
+    public init(
+        from: Mailbox,
+        to: [Mailbox] = [],
+        cc: [Mailbox] = [],
+        bcc: [Mailbox] = [],
+        subject: String? = nil,
+        body: String = "",
+        date: Date = Date()
+    ) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.replyTo = []
+        self.subject = subject
+        self.date = date
+        self.timeZone = .current
+        self.messageID = nil
+        self.body = body
+        self.extraHeaders = []
+    }
+
+    /// The envelope recipients for `RCPT TO` (RFC 5321 §3.3): To, then Cc, then Bcc, each
+    /// address once. Addresses are compared with the domain case-insensitive and the local
+    /// part exact (RFC 5321 §2.4: only the receiving host may interpret the local part).
+    public var recipients: [Mailbox] {
+        var seen = Set<String>()
+        var result: [Mailbox] = []
+        for mailbox in to + cc + bcc {
+            let key = mailbox.localPart + "@" + mailbox.domain.lowercased()
+            if seen.insert(key).inserted { result.append(mailbox) }
+        }
+        return result
+    }
+
+    /// True when the sender or a recipient has a non-ASCII address, so the session needs
+    /// `SMTPUTF8` (RFC 6531 §3.4).
+    public var requiresSMTPUTF8: Bool {
+        !from.isASCII || recipients.contains { !$0.isASCII }
+            || replyTo.contains { !$0.isASCII }
+    }
+}

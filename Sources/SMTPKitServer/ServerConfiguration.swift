@@ -1,0 +1,72 @@
+import SMTPKit
+
+/// How an ``SMTPServer`` behaves: what it offers, whom it lets in, and how it misbehaves.
+public struct ServerConfiguration: Sendable {
+    /// How the server offers TLS.
+    public enum TLSOffer: Sendable, Equatable {
+        /// No TLS: STARTTLS is not advertised (a relay like the campus server, or a downgrade).
+        case none
+        /// STARTTLS advertised in EHLO (RFC 3207).
+        case startTLS
+        /// TLS from the first byte (RFC 8314 §3.3).
+        case implicit
+    }
+
+    /// The name in the greeting and EHLO reply.
+    public var hostname = "smtpkit.test"
+    /// How TLS is offered.
+    public var tls: TLSOffer = .startTLS
+    /// The server's certificate; nil makes one from a new ``TestCertificateAuthority``.
+    public var identity: TestCertificateAuthority.Identity?
+    /// user → password, for AUTH PLAIN and LOGIN.
+    public var users: [String: String] = [:]
+    /// Mechanisms listed after AUTH in EHLO.
+    public var authMechanisms = ["PLAIN", "LOGIN"]
+    /// AUTH is advertised and accepted only once TLS is on (RFC 4954 §4, like Postfix's smtpd_tls_auth_only).
+    public var authRequiresTLS = true
+    /// MAIL is refused with 530 until the client has authenticated.
+    public var requireAuthentication = false
+    /// Extensions advertised in EHLO.
+    public var pipelining = true
+    public var eightBitMIME = true
+    public var smtpUTF8 = false
+    public var enhancedStatusCodes = true
+    public var dsn = false
+    /// `SIZE n` in EHLO and enforced on MAIL and DATA; nil advertises no SIZE.
+    public var sizeLimit: Int? = 10_485_760
+    /// Recipients to refuse: address (lower-cased) → the whole reply line ("550 5.1.1 User unknown").
+    public var refusedRecipients: [String: String] = [:]
+    /// Scripted misbehaviour, checked at each point of the dialogue.
+    public var faults: [ServerFault] = []
+    /// How long the server waits for a client line before it hangs up.
+    public var idleTimeout: Double = 30
+
+    public init() {}
+}
+
+/// A point in the dialogue where the server answers.
+public enum ServerEvent: String, Sendable, Equatable {
+    case greeting, ehlo, helo, startTLS, auth, mail, rcpt, data, endOfData, rset, noop, quit
+}
+
+/// Scripted misbehaviour, for tests of how a client copes with a bad server.
+public enum ServerFault: Sendable, Equatable {
+    /// Answer `event` with these reply lines instead (each sent followed by CRLF).
+    case reply(to: ServerEvent, lines: [String])
+    /// Say nothing at `event`; keep the connection open until the client leaves.
+    case silence(at: ServerEvent)
+    /// Close the connection at `event` instead of answering.
+    case drop(at: ServerEvent)
+    /// Send the usual reply at `event` one byte at a time, `interval` seconds apart.
+    case drip(at: ServerEvent, interval: Double)
+    /// After the 220 to STARTTLS, send `bytes` in the same write, before the handshake
+    /// (the STARTTLS command-injection attack, CVE-2011-0411).
+    case injectAfterStartTLS(String)
+
+    var event: ServerEvent? {
+        switch self {
+        case .reply(let event, _), .silence(let event), .drop(let event), .drip(let event, _): return event
+        case .injectAfterStartTLS: return .startTLS
+        }
+    }
+}

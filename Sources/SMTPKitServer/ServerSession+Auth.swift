@@ -1,0 +1,59 @@
+import Foundation
+import SMTPKit
+
+extension ServerSession {
+    /// AUTH PLAIN (RFC 4616) and LOGIN against the user table (RFC 4954 §4).
+    func authenticate(_ argument: String) throws -> Next {
+        let words = argument.split(separator: " ").map(String.init)
+        guard let mechanism = words.first?.uppercased() else {
+            return try answer(.auth, "501 " + text("5.5.4", "Syntax: AUTH mechanism"))
+        }
+        guard heloName != nil else { return try answer(.auth, "503 " + text("5.5.1", "Error: send EHLO first")) }
+        guard authenticatedUser == nil else { return try answer(.auth, "503 " + text("5.5.1", "Error: already authenticated")) }
+        guard isTLS || !configuration.authRequiresTLS else {
+            return try answer(.auth, "538 " + text("5.7.11", "Encryption required for requested authentication mechanism"))
+        }
+        guard configuration.authMechanisms.contains(mechanism) else {
+            return try answer(.auth, "504 " + text("5.5.4", "Unsupported authentication mechanism"))
+        }
+        let user: String
+        let password: String
+        switch mechanism {
+        case "PLAIN":
+            let response: String
+            if words.count > 1 {
+                response = words[1]
+            } else {
+                guard case .proceed = try answer(.auth, "334 "), let line = try nextLine() else { return .close("closed during AUTH") }
+                response = String(decoding: line, as: UTF8.self)
+            }
+            if response == "*" { return try answer(.auth, "501 " + text("5.7.0", "Authentication aborted")) }
+            let decoded = response == "=" ? [] : Array(Data(base64Encoded: response) ?? Data())
+            let parts = decoded.split(separator: 0, omittingEmptySubsequences: false)
+            guard parts.count == 3 else { return try answer(.auth, "501 " + text("5.5.2", "Cannot decode response")) }
+            user = String(decoding: parts[1], as: UTF8.self)
+            password = String(decoding: parts[2], as: UTF8.self)
+        case "LOGIN":
+            guard let name = try challenge("VXNlcm5hbWU6"), let secret = try challenge("UGFzc3dvcmQ6") else {
+                return try answer(.auth, "501 " + text("5.7.0", "Authentication aborted"))
+            }
+            user = name
+            password = secret
+        default:
+            return try answer(.auth, "504 " + text("5.5.4", "Unsupported authentication mechanism"))
+        }
+        guard let expected = configuration.users[user], expected == password else {
+            return try answer(.auth, "535 " + text("5.7.8", "Error: authentication failed: authentication failure"))
+        }
+        authenticatedUser = user
+        return try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
+    }
+
+    /// Sends a 334 challenge and returns the decoded answer; nil when the client cancels.
+    private func challenge(_ prompt: String) throws -> String? {
+        guard case .proceed = try answer(.auth, "334 " + prompt), let line = try nextLine() else { return nil }
+        let response = String(decoding: line, as: UTF8.self)
+        guard response != "*", let data = Data(base64Encoded: response) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

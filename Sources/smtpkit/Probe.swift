@@ -1,0 +1,63 @@
+import ArgumentParser
+import SMTPKit
+
+/// `smtpkit probe`: what a server offers, without logging in or sending (msmtp's --serverinfo).
+struct Probe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a server's greeting, EHLO capabilities, and TLS version, cipher and certificate.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        do {
+            try await probe()
+        } catch {
+            throw Terminal.fail(error)
+        }
+    }
+
+    private func probe() async throws {
+        let resolver = SettingsResolver(options: connection)
+        var profile = try resolver.profile()
+        profile.user = nil  // probing never logs in, so no password is fetched
+        let configuration = try resolver.clientConfiguration(profile)
+        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? { Terminal.error($0.description) } : nil)
+        let info = try await client.probe()
+        print(Self.render(info).joined(separator: "\n"))
+        if let failure = info.tlsFailure, configuration.tlsMode != .none {
+            Terminal.error("smtpkit: error: \(failure)")
+            throw ExitCode(ExitStatus.unavailable)
+        }
+    }
+
+    static func render(_ info: ServerInfo) -> [String] {
+        var lines = ["server:      \(info.server)", "greeting:    \(info.greeting)"]
+        if !info.supportsEHLO { lines.append("EHLO:        not supported (HELO only)") }
+        lines.append(contentsOf: capabilityLines(info.capabilitiesBeforeTLS, label: info.capabilitiesAfterTLS == nil ? "EHLO:" : "before TLS:"))
+        if let tls = info.tls {
+            lines.append("TLS:         \(tls)")
+            if let certificate = tls.certificate {
+                lines.append("certificate: \(certificate.subject)")
+                lines.append("  issuer:    \(certificate.issuer)")
+                lines.append("  valid:     \(certificate.notBefore) – \(certificate.notAfter)")
+                if !certificate.subjectAltNames.isEmpty {
+                    lines.append("  names:     \(certificate.subjectAltNames.joined(separator: ", "))")
+                }
+            }
+        }
+        if let after = info.capabilitiesAfterTLS {
+            lines.append(contentsOf: capabilityLines(after, label: "after TLS:"))
+        }
+        if let failure = info.tlsFailure { lines.append("TLS failed:  \(failure)") }
+        let auth = info.capabilities.authMechanisms
+        lines.append("AUTH:        " + (auth.isEmpty ? "not offered" + (info.capabilitiesAfterTLS == nil && info.capabilitiesBeforeTLS.startTLS ? " before TLS" : "") : auth.joined(separator: " ")))
+        return lines
+    }
+
+    private static func capabilityLines(_ capabilities: Capabilities, label: String) -> [String] {
+        let keywords = capabilities.keywords.keys.sorted().map { key in
+            ([key] + (capabilities.keywords[key] ?? [])).joined(separator: " ")
+        }
+        return [label.padding(toLength: 13, withPad: " ", startingAt: 0) + (keywords.isEmpty ? "(no extensions)" : keywords.joined(separator: ", "))]
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import SMTPKit
+
+/// `smtpkit profiles list|show`: what the config file holds, secrets never shown.
+struct Profiles: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the profiles of the config file, or show one resolved.",
+        subcommands: [List.self, Show.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List profile names (the default is marked *).")
+        @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")
+        var config: String?
+
+        func run() async throws {
+            do {
+                var options = try ConnectionOptions.parse([])
+                options.config = config
+                guard let file = try SettingsResolver(options: options).configFile() else {
+                    print("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
+                    return
+                }
+                print("# \(file.path)")
+                for name in file.profileNames {
+                    print((name == file.defaultProfile ? "* " : "  ") + name)
+                }
+            } catch {
+                throw Terminal.fail(error)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a profile's settings after [defaults] and the profile are merged.")
+        @Argument(help: "Profile name (default: the file's default_profile).")
+        var name: String?
+        @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")
+        var config: String?
+
+        func run() async throws {
+            do {
+                var options = try ConnectionOptions.parse([])
+                options.config = config
+                options.profile = name
+                let resolver = SettingsResolver(options: options)
+                guard let file = try resolver.configFile() else {
+                    throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
+                }
+                let profile = try file.profile(named: name)
+                print("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
+                for (key, value) in profile.settings {
+                    print("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
+                }
+                let port = profile.port ?? (profile.tls == .implicit ? 465 : 587)
+                if profile.tls == nil { print("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
+            } catch {
+                throw Terminal.fail(error)
+            }
+        }
+
+        /// Values as they are, with what a user needs to know about password sources;
+        /// the secret itself is never read or shown.
+        static func display(key: String, value: String, environment: [String: String]) -> String {
+            switch key {
+            case "password_env":
+                return "\(value)  # " + ((environment[value]?.isEmpty == false) ? "set (value hidden)" : "NOT set")
+            case "password_file":
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: value),
+                      let mode = attributes[.posixPermissions] as? Int else { return "\(value)  # not readable" }
+                return "\(value)  # mode \(String(mode, radix: 8))" + (mode & 0o077 == 0 ? "" : " — too open, run chmod 600")
+            case "password_command":
+                return "\(value)  # run when sending (output hidden)"
+            default:
+                return value
+            }
+        }
+    }
+}
