@@ -15,9 +15,12 @@
 # Mailboxes: alice@interop.test, bob@interop.test (Maildirs); any other interop.test
 # address is refused at RCPT with 550; nothing is ever relayed elsewhere.
 # Login: alice@interop.test / $SMTPKIT_INTEROP_PASSWORD (default: a fixed test value).
+# Also: $SMTPKIT_BIN (the binary to test), $SMTPKIT_INTEROP_WAIT (seconds a delivery may
+# take, 20), $SMTPKIT_INTEROP_COMMAND_TIMEOUT (seconds one smtpkit run may take, 60).
 #
 # Needs root (installs postfix, dovecot-core, openssl, python3 with apt-get when missing).
 # Everything it starts is stopped on exit, also on failure; on failure the logs are printed.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,12 +34,12 @@ export SMTPKIT_INTEROP_PASSWORD="${SMTPKIT_INTEROP_PASSWORD:-interop-Pa55-w0rd-7
 PASSWORD="$SMTPKIT_INTEROP_PASSWORD"
 USER_NAME="alice@interop.test"
 DELIVERY_TIMEOUT="${SMTPKIT_INTEROP_WAIT:-20}"   # seconds to wait for a message to arrive
-COMMAND_TIMEOUT="${SMTPKIT_INTEROP_COMMAND_TIMEOUT:-60}" # hard limit for one client run
+export COMMAND_TIMEOUT="${SMTPKIT_INTEROP_COMMAND_TIMEOUT:-60}" # hard limit for one client run
 TMP_PREFIX="smtpkit-interop"
 
 MODE=check
 KEEP=0
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^# shellcheck/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 while (($#)); do
     case "$1" in
         --selftest) MODE=selftest ;;
@@ -54,7 +57,6 @@ die() { printf '%s\n' "interop.sh: $*" >&2; exit 1; }
 # ---------------------------------------------------------------- packages
 
 POSTFIX=/usr/sbin/postfix
-POSTCONF=/usr/sbin/postconf
 DOVECOT=/usr/sbin/dovecot
 
 ensure_packages() {
@@ -74,7 +76,7 @@ ensure_packages() {
     # No questions from postfix's package: this script writes its own configuration.
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     export DEBIAN_FRONTEND=noninteractive
-    if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then
+    if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
         apt-get update -qq
     fi
     apt-get install -y -qq --no-install-recommends "${missing[@]}" ca-certificates >/dev/null ||
@@ -100,6 +102,7 @@ find_smtpkit() {
 # ---------------------------------------------------------------- the stack
 
 ROOT=""           # the temporary directory
+SLEEPER=""        # --serve: the sleep it waits on
 STACK_STARTED=0
 PF_ETC="" PF_QUEUE="" MAIL_ROOT="" WORK="" CA_PEM=""
 
@@ -161,6 +164,7 @@ print_logs() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [[ -n $SLEEPER ]]; then kill "$SLEEPER" 2>/dev/null || true; fi
     if [[ -n $ROOT && -d $ROOT ]]; then
         if ((rc != 0)) && ((STACK_STARTED)); then print_logs; fi
         stop_postfix_in "$ROOT"
@@ -313,6 +317,8 @@ summary() {
 
 py_check() { python3 "$HELPERS/maildir_check.py" "$@"; }
 
+show_last_run() { :; }  # the sourced check files say how to show their last client run
+
 queue_empty() {
     [[ -z $(find "$PF_QUEUE/incoming" "$PF_QUEUE/active" "$PF_QUEUE/deferred" \
         "$PF_QUEUE/hold" "$PF_QUEUE/maildrop" -type f -print -quit 2>/dev/null) ]]
@@ -323,11 +329,13 @@ queue_empty() {
 expect_delivered() {
     local user=$1 tag=$2 count=${3:-1} out
     if ! out="$(py_check wait --maildir "$MAIL_ROOT/interop.test/$user" --tag "$tag" \
-        --count "$count" --timeout "$DELIVERY_TIMEOUT" 2>&1)"; then
+        --count "$count" --timeout "$DELIVERY_TIMEOUT" --queue "$PF_QUEUE" 2>&1)"; then
         echo "not delivered to $user@interop.test as expected:"
         printf '%s\n' "$out"
+        show_last_run
         return 1
     fi
+    # shellcheck disable=SC2034  # read by the sourced check files
     mapfile -t DELIVERED <<<"$out"
 }
 
@@ -345,7 +353,7 @@ expect_nothing_delivered() {
     local tag=$1 n
     wait_queue_drained || return 1
     n="$(py_check count --root "$MAIL_ROOT" --tag "$tag")"
-    [[ $n == 0 ]] || { echo "$n message(s) tagged $tag were delivered; expected none"; return 1; }
+    [[ $n == 0 ]] || { echo "$n message(s) tagged $tag were delivered; expected none"; show_last_run; return 1; }
 }
 
 # write_tricky_body FILE: a body that must arrive byte for byte (line ends aside): lines
@@ -391,11 +399,13 @@ The interop stack is running (Ctrl-C stops it):
   submission   127.0.0.1:$SUBMISSION_PORT   STARTTLS + AUTH required
   implicit TLS 127.0.0.1:$SMTPS_PORT   TLS on connect + AUTH required
   CA file      $CA_PEM
-  login        $USER_NAME, password in \$SMTPKIT_INTEROP_PASSWORD
+  login        $USER_NAME / $PASSWORD (\$SMTPKIT_INTEROP_PASSWORD)
   mailboxes    $MAIL_ROOT/interop.test/{alice,bob}/new
   logs         $ROOT/log/postfix.log, $ROOT/log/dovecot.log
 EOF
-            while true; do sleep 3600 & wait $!; done
+            sleep infinity &
+            SLEEPER=$!
+            wait "$SLEEPER"
             ;;
         selftest)
             # shellcheck source=interop/selftest.sh

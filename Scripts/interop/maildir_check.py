@@ -4,10 +4,12 @@
 Used by Scripts/interop.sh. Standard library only (the `email` package parses
 what Postfix delivered; nothing is installed from PyPI).
 
-  maildir_check.py wait  --maildir DIR --tag TAG [--count N] [--timeout S]
+  maildir_check.py wait  --maildir DIR --tag TAG [--count N] [--timeout S] [--queue Q]
       Poll DIR/new and DIR/cur until N messages whose Subject contains TAG are
       there; print their paths, one a line. Exit 1 (listing what is there) when
-      they do not arrive within S seconds, or when more than N arrive.
+      they do not arrive within S seconds, or when more than N arrive. With
+      --queue (Postfix's queue_directory), stop waiting early once the queue has
+      stayed empty for a second: nothing more is on its way.
 
   maildir_check.py count --root MAILROOT --tag TAG
       Print how many messages whose Subject contains TAG are in any Maildir
@@ -69,12 +71,34 @@ def tagged(paths, tag):
     return [p for p in paths if tag in subject_of(p)]
 
 
+QUEUE_SUBDIRS = ("maildrop", "incoming", "active", "deferred", "hold")
+
+
+def queue_empty(queue):
+    for sub in QUEUE_SUBDIRS:
+        for _, _, files in os.walk(os.path.join(queue, sub)):
+            if files:
+                return False
+    return True
+
+
 def cmd_wait(args):
     deadline = time.monotonic() + args.timeout
+    empty_since = None
     while True:
         hits = tagged(messages_in(args.maildir), args.tag)
-        if len(hits) >= args.count or time.monotonic() >= deadline:
+        now = time.monotonic()
+        if len(hits) >= args.count or now >= deadline:
             break
+        if args.queue:
+            if not queue_empty(args.queue):
+                empty_since = None
+            elif empty_since is None:
+                empty_since = now
+            elif now - empty_since > 1.0:
+                print("Postfix's queue is empty and nothing more is on its way",
+                      file=sys.stderr)
+                break
         time.sleep(0.1)
     if len(hits) != args.count:
         print("expected %d message(s) tagged %r in %s within %ss, found %d"
@@ -215,6 +239,7 @@ def main(argv):
     w.add_argument("--tag", required=True)
     w.add_argument("--count", type=int, default=1)
     w.add_argument("--timeout", type=float, default=20.0)
+    w.add_argument("--queue")
     w.set_defaults(func=cmd_wait)
 
     c = sub.add_parser("count")

@@ -15,6 +15,12 @@ sw() {
         --from "$USER_NAME" "$@" >"$SW_OUT" 2>&1 </dev/null || SW_RC=$?
 }
 
+show_last_run() {
+    [[ -n ${SW_OUT:-} && -f $SW_OUT ]] || return 0
+    echo "last swaks transcript:"
+    sed -e 's/^/    | /' "$SW_OUT"
+}
+
 # Expectations on the last swaks run; each prints why it failed (and the transcript).
 sw_rc() {
     [[ $SW_RC == "$1" ]] && return 0
@@ -192,6 +198,7 @@ st_certificate() {
 
 st_reference_client() {  # what smtpkit's check c01 demands, done by Python's smtplib
     local body="$WORK/st16-body.txt" cte tag
+    SW_OUT=""
     write_tricky_body "$body"
     for cte in quoted-printable base64; do
         tag="[st16-$cte]"
@@ -202,6 +209,23 @@ st_reference_client() {  # what smtpkit's check c01 demands, done by Python's sm
             --charset utf-8 --max-line 998 --ascii-headers --header "Content-Transfer-Encoding=$cte" ||
             return 1
     done
+}
+
+st_bcc_header_kept() {  # so that smtpkit's "no Bcc header" check can fail
+    sw st17 --server "127.0.0.1:$RELAY_PORT" --to alice@interop.test \
+        --header 'Subject: [st17]' --header 'Bcc: bob@interop.test'
+    sw_rc 0 || return 1
+    expect_delivered alice '[st17]' || return 1
+    py_check check "${DELIVERED[0]}" --header 'Bcc=bob@interop.test'
+}
+
+st_headers_untouched() {  # so that smtpkit's Date/Message-ID/From checks can fail
+    local msg="$WORK/st18.eml"
+    printf 'To: bob@interop.test\nSubject: [st18] no From, Date, Message-ID\n\nbody\n' >"$msg"
+    sw st18 --server "127.0.0.1:$RELAY_PORT" --to bob@interop.test --data "@$msg"
+    sw_rc 0 || return 1
+    expect_delivered bob '[st18]' || return 1
+    py_check check "${DELIVERED[0]}" --absent-header From --absent-header Date --absent-header Message-ID
 }
 
 run_selftest() {
@@ -222,4 +246,6 @@ run_selftest() {
     run_check st14 "implicit TLS: no plaintext banner" st_smtps_no_plaintext
     run_check st15 "certificate: trusted via the test CA, names localhost + 127.0.0.1, TLS >= 1.2" st_certificate
     run_check st16 "reference client (smtplib): tricky body exact as QP and base64" st_reference_client
+    run_check st17 "a Bcc header written by a client is delivered (not dropped)" st_bcc_header_kept
+    run_check st18 "missing From/Date/Message-ID are not added by Postfix" st_headers_untouched
 }

@@ -3,12 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import SMTPKit
 
 /// A listening TCP socket on a loopback address. Accepts with a short poll so that
 /// ``close()`` from another thread ends the accept loop promptly.
 final class Listener: @unchecked Sendable {
-    private let descriptor: Int32
+    private let lock = NSLock()
+    private var descriptor: Int32
     /// The port the kernel gave (or the one asked for).
     let port: Int
 
@@ -42,14 +44,24 @@ final class Listener: @unchecked Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    deinit { _ = Glibc.close(descriptor) }
+    deinit { close() }
+
+    /// Stops listening: new connections are refused from now on. Idempotent.
+    func close() {
+        lock.withLock {
+            if descriptor >= 0 { _ = Glibc.close(descriptor) }
+            descriptor = -1
+        }
+    }
 
     /// The next client, or nil when `shouldStop` turns true first.
     func accept(until shouldStop: () -> Bool) -> Socket? {
         while !shouldStop() {
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&entry, 1, 100) > 0 else { continue }
-            let client = Glibc.accept(descriptor, nil, nil)
+            let fd = lock.withLock { descriptor }
+            guard fd >= 0 else { return nil }
+            var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 100) > 0, entry.revents & Int16(POLLIN) != 0 else { continue }
+            let client = Glibc.accept(fd, nil, nil)
             guard client >= 0 else { continue }
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK)
             var one: Int32 = 1

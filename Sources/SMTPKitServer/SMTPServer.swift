@@ -62,6 +62,7 @@ public final class SMTPServer: @unchecked Sendable {
             stopped = true
             return Array(liveConnections.values)
         }
+        listener.close()
         connections.forEach { $0.cancel() }
         _ = finished.wait(timeout: .now() + 5)
     }

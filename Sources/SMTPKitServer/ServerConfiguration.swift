@@ -46,7 +46,11 @@ public struct ServerConfiguration: Sendable {
 
 /// A point in the dialogue where the server answers.
 public enum ServerEvent: String, Sendable, Equatable {
-    case greeting, ehlo, helo, startTLS, auth, mail, rcpt, data, endOfData, rset, noop, quit
+    case greeting, ehlo, helo, startTLS, mail, rcpt, data, endOfData, rset, noop, quit
+    /// The final answer to AUTH (235, 535, …).
+    case auth
+    /// Each 334 challenge during AUTH.
+    case authChallenge
 }
 
 /// Scripted misbehaviour, for tests of how a client copes with a bad server.

@@ -24,7 +24,8 @@ extension ServerSession {
             if words.count > 1 {
                 response = words[1]
             } else {
-                guard case .proceed = try answer(.auth, "334 "), let line = try nextLine() else { return .close("closed during AUTH") }
+                if case .close(let why) = try answer(.authChallenge, "334 ") { return .close(why) }
+                guard let line = try nextLine() else { return .close("closed during AUTH") }
                 response = String(decoding: line, as: UTF8.self)
             }
             if response == "*" { return try answer(.auth, "501 " + text("5.7.0", "Authentication aborted")) }
@@ -45,13 +46,15 @@ extension ServerSession {
         guard let expected = configuration.users[user], expected == password else {
             return try answer(.auth, "535 " + text("5.7.8", "Error: authentication failed: authentication failure"))
         }
-        authenticatedUser = user
-        return try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
+        let next = try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
+        if case .proceed = next { authenticatedUser = user }
+        return next
     }
 
     /// Sends a 334 challenge and returns the decoded answer; nil when the client cancels.
     private func challenge(_ prompt: String) throws -> String? {
-        guard case .proceed = try answer(.auth, "334 " + prompt), let line = try nextLine() else { return nil }
+        if case .close = try answer(.authChallenge, "334 " + prompt) { return nil }
+        guard let line = try nextLine() else { return nil }
         let response = String(decoding: line, as: UTF8.self)
         guard response != "*", let data = Data(base64Encoded: response) else { return nil }
         return String(decoding: data, as: UTF8.self)

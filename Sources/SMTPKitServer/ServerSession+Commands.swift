@@ -84,7 +84,7 @@ extension ServerSession {
             return try answer(.mail, "552 " + text("5.3.4", "Message size exceeds fixed limit"))
         }
         let next = try answer(.mail, "250 " + text("2.1.0", "Ok"))
-        transaction = Transaction(from: address, parameters: parameters)
+        if case .proceed = next { transaction = Transaction(from: address, parameters: parameters) }
         return next
     }
 
@@ -97,7 +97,7 @@ extension ServerSession {
             return try answer(.rcpt, refusal)
         }
         let next = try answer(.rcpt, "250 " + text("2.1.5", "Ok"))
-        transaction?.recipients.append(address)
+        if case .proceed = next { transaction?.recipients.append(address) }
         return next
     }
 

@@ -26,7 +26,14 @@ final class ServerSession {
     }
 
     /// How a handler wants the session to go on.
-    enum Next { case proceed, close(String) }
+    enum Next {
+        /// The usual reply went out: the command takes effect.
+        case proceed
+        /// A scripted reply replaced the usual one: the command takes no effect.
+        case faulted
+        /// End the session.
+        case close(String)
+    }
 
     init(server: SMTPServer, connection: Connection) {
         self.server = server
@@ -97,6 +104,7 @@ final class ServerSession {
         switch fault {
         case .reply(_, let lines)?:
             try write(Array(lines.map { $0 + "\r\n" }.joined().utf8))
+            return .faulted
         case .silence?:
             holdSilently()
             return .close("silent")

@@ -82,6 +82,22 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Text on standard output, unbuffered so it keeps its place among transcript lines.
+    static func out(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    }
+
+    /// A transcript printer: swaks-style lines on standard error (or output), as they happen.
+    static func transcript(toStandardOutput: Bool = false) -> TranscriptHandler {
+        { (entry: TranscriptEntry) in
+            if toStandardOutput {
+                out(entry.description)
+            } else {
+                error(entry.description)
+            }
+        }
+    }
+
     /// Reports `error` as `smtpkit: error: …` and turns it into the exit code.
     static func fail(_ error: Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }

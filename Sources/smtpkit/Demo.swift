@@ -35,13 +35,13 @@ struct Demo: AsyncParsableCommand {
         settings.requireAuthentication = true
         let server = try SMTPServer(configuration: settings)
         defer { server.stop() }
-        print("=== SMTPKit demo: server listening on 127.0.0.1:\(server.port) (STARTTLS, AUTH PLAIN LOGIN, PIPELINING)")
+        Terminal.out("=== SMTPKit demo: server listening on 127.0.0.1:\(server.port) (STARTTLS, AUTH PLAIN LOGIN, PIPELINING)")
 
         var configuration = SMTPClientConfiguration(host: "127.0.0.1", port: server.port, tlsMode: .startTLS)
         configuration.tls = TLSConfiguration(caCertificatesPEM: server.caCertificatePEM)
         configuration.credentials = Credentials(user: "student@smtpkit.test", secret: password)
         configuration.timeouts = .uniform(20)
-        let transcript: TranscriptHandler? = quiet ? nil : { print($0.description) }
+        let transcript = quiet ? nil : Terminal.transcript(toStandardOutput: true)
         let client = SMTPClient(configuration: configuration, transcript: transcript)
         let message = Message(
             from: try Mailbox("Student <student@smtpkit.test>"),
@@ -49,13 +49,13 @@ struct Demo: AsyncParsableCommand {
             subject: "SMTPKit demo", body: body + "\n")
         let report = try await client.send(message)
 
-        print("=== sent: \(report.finalReply)")
+        Terminal.out("=== sent: \(report.finalReply)")
         guard let received = server.messages.last else {
             throw CLIError(code: ExitStatus.software, description: "the demo server recorded no message")
         }
-        print("=== the server received, over \(received.overTLS ? "TLS" : "plain TCP") from \(received.authenticatedUser ?? "nobody"):")
-        print("MAIL FROM:<\(received.mailFrom)> \(received.mailParameters.joined(separator: " "))")
-        for recipient in received.recipients { print("RCPT TO:<\(recipient)>") }
-        print(received.text.replacingOccurrences(of: "\r\n", with: "\n"), terminator: "")
+        Terminal.out("=== the server received, over \(received.overTLS ? "TLS" : "plain TCP") from \(received.authenticatedUser ?? "nobody"):")
+        Terminal.out("MAIL FROM:<\(received.mailFrom)> \(received.mailParameters.joined(separator: " "))")
+        for recipient in received.recipients { Terminal.out("RCPT TO:<\(recipient)>") }
+        Terminal.out(received.text.replacingOccurrences(of: "\r\n", with: "\n"), terminator: "")
     }
 }

@@ -21,10 +21,10 @@ struct Probe: AsyncParsableCommand {
         var profile = try resolver.profile()
         profile.user = nil  // probing never logs in, so no password is fetched
         let configuration = try resolver.clientConfiguration(profile)
-        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? { Terminal.error($0.description) } : nil)
+        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let info = try await client.probe()
         print(Self.render(info).joined(separator: "\n"))
-        if let failure = info.tlsFailure, configuration.tlsMode != .none {
+        if let failure = info.tlsFailure, configuration.tlsMode != .plaintext {
             Terminal.error("smtpkit: error: \(failure)")
             throw ExitCode(ExitStatus.unavailable)
         }

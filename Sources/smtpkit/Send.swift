@@ -65,7 +65,7 @@ struct Send: AsyncParsableCommand {
         if !configuration.tls.verifiesCertificate {
             Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
         }
-        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? { Terminal.error($0.description) } : nil)
+        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let report = try await client.send(content, envelope: envelope)
         for refused in report.refused {
             Terminal.error("smtpkit: warning: recipient <\(refused.address)> refused: \(refused.reply)")

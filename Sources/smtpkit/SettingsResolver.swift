@@ -40,13 +40,13 @@ struct SettingsResolver {
         configuration.heloName = profile.helo
         configuration.allowPartialDelivery = profile.allowPartial ?? false
         if let seconds = profile.timeout { configuration.timeouts = .uniform(seconds) }
-        if let user = profile.user, configuration.auth != .none {
-            if tlsMode == .none && !configuration.allowPlaintextAuth {
+        if let user = profile.user, configuration.auth != .disabled {
+            if tlsMode == .plaintext && !configuration.allowPlaintextAuth {
                 // Refuse before asking for (or running a command for) a password we would not send.
                 throw AuthenticationError.plaintextRefused
             }
             configuration.credentials = Credentials(user: user, secret: try password(for: profile, user: user))
-        } else if configuration.auth != .none && configuration.auth != .auto {
+        } else if configuration.auth != .disabled && configuration.auth != .auto {
             throw CLIError.usage("--auth \(configuration.auth.rawValue) needs a user name: pass --user or set user in the profile")
         }
         return configuration

@@ -9,5 +9,6 @@ public enum AuthChoice: String, Sendable, CaseIterable, Codable {
     /// XOAUTH2 bearer tokens (Google and Microsoft 365).
     case xoauth2
     /// Never authenticate, even when credentials are configured.
-    case none
+    /// (Spelt `none` on the command line and in config files.)
+    case disabled = "none"
 }

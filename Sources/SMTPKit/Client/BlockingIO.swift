@@ -12,7 +12,12 @@ enum BlockingIO {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
                 let thread = Thread {
-                    continuation.resume(with: Result { try body(hook) })
+                    let result = Result { try body(hook) }
+                    if case .failure = result, hook.isCancelled {
+                        continuation.resume(throwing: CancellationError())
+                    } else {
+                        continuation.resume(with: result)
+                    }
                 }
                 thread.name = name
                 thread.start()

@@ -47,5 +47,5 @@ public struct SMTPClientConfiguration: Sendable {
     }
 
     /// True when this configuration will try to log in.
-    var wantsAuthentication: Bool { credentials != nil && auth != .none }
+    var wantsAuthentication: Bool { credentials != nil && auth != .disabled }
 }

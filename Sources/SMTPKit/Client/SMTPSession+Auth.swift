@@ -23,7 +23,7 @@ extension SMTPSession {
     static func mechanism(for choice: AuthChoice, offered: [String], credentials: Credentials) throws -> any SASLMechanism {
         let wanted: [String]
         switch choice {
-        case .auto, .none: wanted = ["PLAIN", "LOGIN"]
+        case .auto, .disabled: wanted = ["PLAIN", "LOGIN"]
         case .plain: wanted = ["PLAIN"]
         case .login: wanted = ["LOGIN"]
         case .xoauth2: wanted = ["XOAUTH2"]

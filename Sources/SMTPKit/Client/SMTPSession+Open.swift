@@ -14,7 +14,7 @@ extension SMTPSession {
         register: (Connection) -> Void = { _ in }
     ) throws -> SMTPSession {
         // Refuse before a byte is sent: a password must not travel in clear (RFC 4954 §4).
-        if configuration.tlsMode == .none && configuration.wantsAuthentication && !configuration.allowPlaintextAuth && authenticate {
+        if configuration.tlsMode == .plaintext && configuration.wantsAuthentication && !configuration.allowPlaintextAuth && authenticate {
             throw AuthenticationError.plaintextRefused
         }
         transcript?(TranscriptEntry(direction: .info, encrypted: false, text: "Trying \(configuration.host):\(configuration.port)..."))
@@ -25,7 +25,7 @@ extension SMTPSession {
         session.note(.info, "Connected to \(connection.peerDescription)")
         do {
             if configuration.tlsMode == .implicit {
-                try session.startTLS(context: tlsContext)
+                try session.startImplicitTLS(context: tlsContext)
             }
             try session.readGreeting()
             try session.hello()
@@ -71,7 +71,7 @@ extension SMTPSession {
         }
         let fallback = try execute(.helo(name), timeout: timeouts.command)
         guard fallback.code == 250 else { throw SMTPError.rejected("HELO", reply: fallback) }
-        capabilities = .none
+        capabilities = .empty
         usedEHLO = false
     }
 
@@ -91,14 +91,29 @@ extension SMTPSession {
             throw error
         }
         resetInput()
-        capabilities = .none
+        capabilities = .empty
         let again = try execute(.ehlo(configuration.heloName ?? HeloName.default(for: connection)), timeout: timeouts.command)
         guard again.code == 250 else { throw SMTPError.rejected("EHLO", reply: again) }
         capabilities = Capabilities(ehlo: again)
     }
 
+    /// Implicit TLS (RFC 8314 §3.3): the handshake before any SMTP. A failure ends the
+    /// session at once — nothing is ever sent in clear on a connection meant to be encrypted.
+    func startImplicitTLS(context: TLSContext?) throws {
+        do {
+            try startTLS(context: context, buffered: nil)
+        } catch let error as TransportError where error.kind == .tlsHandshakeFailed {
+            isBroken = true
+            throw error.adding(advice: "does port \(configuration.port) speak implicit TLS? If the server greets in clear, use --tls starttls (usually port 587) or --tls none")
+        } catch {
+            isBroken = true
+            throw error
+        }
+    }
+
     /// The TLS handshake, bounded by the connect timeout, then a transcript note of what it gave.
-    func startTLS(context: TLSContext?, buffered: Int = 0) throws {
+    /// `buffered` is the count of unread bytes after a STARTTLS reply (nil for implicit TLS).
+    func startTLS(context: TLSContext?, buffered: Int?) throws {
         let context = try context ?? TLSContext.client(configuration.tls)
         try connection.startTLS(context: context, serverName: configuration.host, bufferedBytes: buffered,
                                 deadline: .after(seconds: timeouts.connect))

@@ -5,7 +5,7 @@ extension SMTPSession {
     static func probe(_ configuration: SMTPClientConfiguration, transcript: TranscriptHandler?, logger: Logger,
                       register: (Connection) -> Void) throws -> ServerInfo {
         var plain = configuration
-        if plain.tlsMode == .startTLS { plain.tlsMode = .none }  // decide on STARTTLS below, after EHLO
+        if plain.tlsMode == .startTLS { plain.tlsMode = .plaintext }  // decide on STARTTLS below, after EHLO
         plain.credentials = nil
         let session = try open(plain, tlsContext: nil, transcript: transcript, logger: logger,
                                authenticate: false, register: register)
@@ -13,7 +13,7 @@ extension SMTPSession {
         let before = session.capabilities
         var after: Capabilities?
         var failure: String?
-        if configuration.tlsMode != .none && before.startTLS && !session.connection.isEncrypted {
+        if configuration.tlsMode != .plaintext && before.startTLS && !session.connection.isEncrypted {
             do {
                 try session.upgradeWithStartTLS(context: nil)
                 after = session.capabilities

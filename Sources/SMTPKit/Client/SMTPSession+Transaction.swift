@@ -10,6 +10,9 @@ extension SMTPSession {
     /// `allowPartialDelivery` the accepted ones get the message. A reply to the final dot
     /// that never comes is ``SMTPError/Kind/deliveryStatusUnknown``, never success.
     func send(_ content: MessageContent, envelope: Envelope) throws -> DeliveryReport {
+        guard !envelope.recipients.isEmpty else {
+            throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
+        }
         let source = try makeSource(content)
         let parameters = try mailParameters(for: source, envelope: envelope)
         let mail = Command.mail(from: envelope.sender, parameters: parameters)

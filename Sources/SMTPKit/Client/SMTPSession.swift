@@ -14,7 +14,7 @@ package final class SMTPSession {
     private var scratch = [UInt8](repeating: 0, count: 16 * 1024)
 
     /// What the last EHLO said; `.none` after HELO or before any EHLO.
-    package internal(set) var capabilities = Capabilities.none
+    package internal(set) var capabilities = Capabilities.empty
     /// The greeting's reply.
     package internal(set) var greeting: Reply?
     /// Whether the server took EHLO (false: HELO fallback).

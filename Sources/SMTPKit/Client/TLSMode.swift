@@ -1,7 +1,9 @@
 /// How a session protects its connection (RFC 8314 §3, RFC 3207).
 public enum TLSMode: String, Sendable, CaseIterable, Codable {
     /// No TLS at all: the whole dialogue, and any password, travels in clear text.
-    case none
+    /// (Spelt `none` on the command line and in config files; not `.none` in Swift, which
+    /// would read as `Optional.none` wherever a mode is optional.)
+    case plaintext = "none"
     /// Connect in clear text, then upgrade with STARTTLS (RFC 3207) before anything else.
     /// The upgrade is required: a server that does not offer it is an error.
     case startTLS = "starttls"

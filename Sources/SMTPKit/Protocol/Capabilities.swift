@@ -12,7 +12,7 @@ public struct Capabilities: Sendable, Equatable {
     public let keywords: [String: [String]]
 
     /// No extensions at all: what a session that had to fall back to HELO knows (RFC 5321 §4.1.1.1).
-    public static let none = Capabilities(greetingDomain: "", keywords: [:])
+    public static let empty = Capabilities(greetingDomain: "", keywords: [:])
 
     private init(greetingDomain: String, keywords: [String: [String]]) {
         self.greetingDomain = greetingDomain

@@ -27,10 +27,13 @@ package final class Connection: @unchecked Sendable {
     /// Starts TLS as a client, checking the certificate against `serverName`.
     /// - Parameter bufferedBytes: bytes the caller has read but not consumed; anything
     ///   but 0 aborts the upgrade (STARTTLS injection). Bytes still in the kernel abort it too.
-    package func startTLS(context: TLSContext, serverName: String, bufferedBytes: Int = 0, deadline: Deadline) throws(TransportError) {
+    ///   Implicit TLS (RFC 8314 §3.3) passes `nil`: there is no STARTTLS reply to check against.
+    package func startTLS(context: TLSContext, serverName: String, bufferedBytes: Int?, deadline: Deadline) throws(TransportError) {
         precondition(tls == nil, "TLS is started once per connection (RFC 3207 §4.2)")
-        if bufferedBytes > 0 { throw TransportError.startTLSInjection(bytes: bufferedBytes) }
-        if socket.hasPendingInput() { throw TransportError.startTLSInjection(bytes: 1) }
+        if let bufferedBytes {
+            if bufferedBytes > 0 { throw TransportError.startTLSInjection(bytes: bufferedBytes) }
+            if socket.hasPendingInput() { throw TransportError.startTLSInjection(bytes: nil) }
+        }
         let stream = try TLSStream(context: context, socket: socket, serverName: serverName)
         try stream.handshake(deadline: deadline)
         tls = stream

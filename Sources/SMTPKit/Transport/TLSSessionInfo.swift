@@ -1,4 +1,9 @@
 import CSSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What a TLS handshake negotiated, and whom it reached: shown by `smtpkit probe` and `-v`.
 public struct TLSSessionInfo: Sendable, Equatable, CustomStringConvertible {
@@ -85,12 +90,10 @@ public struct CertificateSummary: Sendable, Equatable {
 
     private static func ipText(_ string: UnsafeMutablePointer<ASN1_STRING>) -> String {
         let length = Int(ASN1_STRING_length(string))
-        guard let data = ASN1_STRING_get0_data(string) else { return "" }
-        let bytes = Array(UnsafeBufferPointer(start: data, count: length))
-        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        return stride(from: 0, to: bytes.count, by: 2).map {
-            String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
-        }.joined(separator: ":")
+        guard let data = ASN1_STRING_get0_data(string), length == 4 || length == 16 else { return "?" }
+        var text = [CChar](repeating: 0, count: 64)
+        guard inet_ntop(length == 4 ? AF_INET : AF_INET6, data, &text, socklen_t(text.count)) != nil else { return "?" }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func withMemoryBIO(_ body: (OpaquePointer) -> Void) -> String {

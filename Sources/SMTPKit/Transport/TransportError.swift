@@ -75,6 +75,11 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         TransportError(.tlsHandshakeFailed, "TLS handshake failed: \(reason)")
     }
 
+    /// The same failure with advice added ("…; try --tls starttls").
+    func adding(advice: String) -> TransportError {
+        TransportError(kind, description + "; " + advice)
+    }
+
     static func certificateRejected(_ host: String, reason: String) -> TransportError {
         TransportError(.certificateRejected, "the certificate of \(host) was rejected: \(reason); if you trust this server, pass its CA with --ca-file (or, insecurely, --insecure-skip-verify)")
     }
@@ -83,8 +88,9 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         TransportError(.tlsSetupFailed, "cannot set up TLS: \(reason)")
     }
 
-    static func startTLSInjection(bytes: Int) -> TransportError {
-        TransportError(.startTLSInjection, "the server sent \(bytes) unexpected byte(s) after its STARTTLS reply, before encryption began; refusing to continue (possible STARTTLS command injection, CVE-2011-0411)")
+    static func startTLSInjection(bytes: Int?) -> TransportError {
+        let what = bytes.map { "\($0) unexpected byte(s)" } ?? "unexpected bytes"
+        return TransportError(.startTLSInjection, "the server sent \(what) after its STARTTLS reply, before encryption began; refusing to continue (possible STARTTLS command injection, CVE-2011-0411)")
     }
 
     static let cancelled = TransportError(.cancelled, "the operation was cancelled")

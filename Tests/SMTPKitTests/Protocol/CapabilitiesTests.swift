@@ -203,9 +203,9 @@ struct CapabilitiesTests {
         #expect(caps.pipelining)
     }
 
-    @Test("Capabilities.none knows nothing")
+    @Test("Capabilities.empty knows nothing")
     func none() {
-        let caps = Capabilities.none
+        let caps = Capabilities.empty
         #expect(caps.greetingDomain == "")
         #expect(caps.keywords.isEmpty)
         #expect(!caps.startTLS && !caps.pipelining && !caps.eightBitMIME && !caps.smtpUTF8)

@@ -1,0 +1,164 @@
+/// One layer of connection and sending settings: the `[defaults]` table, a `[profiles.NAME]`
+/// table, or the command-line flags.
+///
+/// Every field is optional: `nil` means "this layer says nothing", so layers stack with
+/// ``overlaid(by:)`` — defaults, then the profile, then the flags. Fields are named like the
+/// flags (`--ca-file` is ``caFile``, TOML key `ca_file`).
+public struct Profile: Sendable, Equatable {
+    /// The SMTP server's host name or address (`host`, `--host`).
+    public var host: String?
+    /// The TCP port (`port`, `--port`): 25 relay, 587 submission (RFC 6409), 465 implicit TLS (RFC 8314).
+    public var port: Int?
+    /// How the connection is protected (`tls`, `--tls`): `none`, `starttls` (RFC 3207) or `tls` (RFC 8314).
+    public var tls: TLSMode?
+    /// A PEM file of CA certificates to trust instead of the system store (`ca_file`, `--ca-file`).
+    public var caFile: String?
+    /// Skip certificate verification — insecure (`insecure_skip_verify`, `--insecure-skip-verify`).
+    public var insecureSkipVerify: Bool?
+    /// The SASL mechanism to use (`auth`, `--auth`; RFC 4954).
+    public var auth: AuthChoice?
+    /// The user name to authenticate as (`user`, `--user`).
+    public var user: String?
+    /// Read the password from this environment variable (`password_env`, `--password-env`).
+    public var passwordEnv: String?
+    /// Read the password from this shell command's output (`password_command`, `--password-command`).
+    public var passwordCommand: String?
+    /// Read the password from the first line of this file (`password_file`, `--password-file`).
+    public var passwordFile: String?
+    /// Allow sending a password on an unencrypted connection (`allow_plaintext_auth`, `--allow-plaintext-auth`).
+    public var allowPlaintextAuth: Bool?
+    /// The envelope and header sender (`from`, `--from`; RFC 5321 §4.1.1.2).
+    public var from: String?
+    /// The name sent with EHLO/HELO (`helo`, `--helo`; RFC 5321 §4.1.1.1).
+    public var helo: String?
+    /// Seconds to wait for a connection and for each whole reply (`timeout`, `--timeout`).
+    public var timeout: Double?
+    /// Send to the accepted recipients when some are refused (`allow_partial`, `--allow-partial`).
+    public var allowPartial: Bool?
+
+    /// A layer with the given settings; every parameter defaults to `nil`, so `Profile()` says nothing.
+    public init(
+        host: String? = nil,
+        port: Int? = nil,
+        tls: TLSMode? = nil,
+        caFile: String? = nil,
+        insecureSkipVerify: Bool? = nil,
+        auth: AuthChoice? = nil,
+        user: String? = nil,
+        passwordEnv: String? = nil,
+        passwordCommand: String? = nil,
+        passwordFile: String? = nil,
+        allowPlaintextAuth: Bool? = nil,
+        from: String? = nil,
+        helo: String? = nil,
+        timeout: Double? = nil,
+        allowPartial: Bool? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.caFile = caFile
+        self.insecureSkipVerify = insecureSkipVerify
+        self.auth = auth
+        self.user = user
+        self.passwordEnv = passwordEnv
+        self.passwordCommand = passwordCommand
+        self.passwordFile = passwordFile
+        self.allowPlaintextAuth = allowPlaintextAuth
+        self.from = from
+        self.helo = helo
+        self.timeout = timeout
+        self.allowPartial = allowPartial
+    }
+
+    /// This layer with `top` laid over it: each setting `top` has wins, the rest stay.
+    ///
+    /// The three password sources count as one setting: when `top` names any of them, this
+    /// layer's sources are all dropped, so `--password-file` on the command line replaces a
+    /// profile's `password_env` instead of conflicting with it.
+    public func overlaid(by top: Profile) -> Profile {
+        var result = Profile(
+            host: top.host ?? host,
+            port: top.port ?? port,
+            tls: top.tls ?? tls,
+            caFile: top.caFile ?? caFile,
+            insecureSkipVerify: top.insecureSkipVerify ?? insecureSkipVerify,
+            auth: top.auth ?? auth,
+            user: top.user ?? user,
+            passwordEnv: passwordEnv,
+            passwordCommand: passwordCommand,
+            passwordFile: passwordFile,
+            allowPlaintextAuth: top.allowPlaintextAuth ?? allowPlaintextAuth,
+            from: top.from ?? from,
+            helo: top.helo ?? helo,
+            timeout: top.timeout ?? timeout,
+            allowPartial: top.allowPartial ?? allowPartial
+        )
+        if top.hasPasswordSource {
+            result.passwordEnv = top.passwordEnv
+            result.passwordCommand = top.passwordCommand
+            result.passwordFile = top.passwordFile
+        }
+        return result
+    }
+
+    /// Whether any of the three password sources is set.
+    var hasPasswordSource: Bool {
+        passwordEnv != nil || passwordCommand != nil || passwordFile != nil
+    }
+
+    /// Where the password comes from, or `nil` when no source is set.
+    ///
+    /// - Throws: ``ConfigError/Kind/conflictingPasswordSources`` when more than one is set.
+    public func passwordSource() throws -> PasswordSource? {
+        var sources: [PasswordSource] = []
+        if let passwordEnv { sources.append(.environment(passwordEnv)) }
+        if let passwordCommand { sources.append(.command(passwordCommand)) }
+        if let passwordFile { sources.append(.file(passwordFile)) }
+        guard sources.count <= 1 else { throw ConfigError.conflictingPasswordSources(profile: nil) }
+        return sources.first
+    }
+
+    /// The settings this layer has, as `(TOML key, value)` in the order of ``Profile/tomlKeys``,
+    /// for `smtpkit profiles show`.
+    ///
+    /// Values are plain text, not TOML (`host`, `587`, `starttls`, `true`, `30`, `2.5`).
+    /// Password sources appear as the name, command or path they hold, never as a password.
+    public var settings: [(key: String, value: String)] {
+        var result: [(key: String, value: String)] = []
+        func add(_ key: String, _ value: String?) {
+            if let value { result.append((key: key, value: value)) }
+        }
+        add("host", host)
+        add("port", port.map { String($0) })
+        add("tls", tls?.rawValue)
+        add("ca_file", caFile)
+        add("insecure_skip_verify", insecureSkipVerify.map { String($0) })
+        add("auth", auth?.rawValue)
+        add("user", user)
+        add("password_env", passwordEnv)
+        add("password_command", passwordCommand)
+        add("password_file", passwordFile)
+        add("allow_plaintext_auth", allowPlaintextAuth.map { String($0) })
+        add("from", from)
+        add("helo", helo)
+        add("timeout", timeout.map(Self.format(seconds:)))
+        add("allow_partial", allowPartial.map { String($0) })
+        return result
+    }
+
+    /// Every key a profile table may hold, in the order ``settings`` lists them.
+    public static let tomlKeys: [String] = [
+        "host", "port", "tls", "ca_file", "insecure_skip_verify", "auth", "user",
+        "password_env", "password_command", "password_file", "allow_plaintext_auth",
+        "from", "helo", "timeout", "allow_partial",
+    ]
+
+    /// `30` for 30.0, `2.5` for 2.5.
+    static func format(seconds: Double) -> String {
+        if seconds == seconds.rounded(), abs(seconds) < 1e15 {
+            return String(Int64(seconds))
+        }
+        return String(seconds)
+    }
+}
