@@ -8,8 +8,8 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send \"I love computer networks!\" through a built-in local server and show the dialogue.",
         discussion: """
-            Starts SMTPKit's own server on 127.0.0.1 (a free port) with STARTTLS (a test CA and certificate made
-            now), AUTH PLAIN/LOGIN and PIPELINING; sends one message through the full client path with the
+            Starts SMTPKit's own server on 127.0.0.1 (a free port) with STARTTLS (a test CA and certificate made \
+            now), AUTH PLAIN/LOGIN and PIPELINING; sends one message through the full client path with the \
             transcript on; then prints what the server received. Needs no network.
             """)
 

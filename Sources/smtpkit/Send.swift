@@ -7,9 +7,9 @@ struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a message.",
         discussion: """
-            The body comes from --body, --body-file, or standard input. --message-file sends a complete
-            RFC 5322 message as it is (line ends normalised to CRLF); the envelope comes from --from and --to/--cc/--bcc.
-            If any recipient is refused nothing is sent, unless --allow-partial is given.
+            The body comes from --body, --body-file, or standard input. --message-file sends a complete \
+            RFC 5322 message as it is (line ends normalised to CRLF); the envelope comes from --from and \
+            --to/--cc/--bcc. If any recipient is refused nothing is sent, unless --allow-partial is given.
             """)
 
     @OptionGroup var connection: ConnectionOptions

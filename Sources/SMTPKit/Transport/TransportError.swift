@@ -48,7 +48,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     static func hostNotFound(_ host: String, reason: String) -> TransportError {
-        TransportError(.hostNotFound, "cannot resolve host name '\(host)': \(reason); check the spelling of the host")
+        TransportError(.hostNotFound, "cannot resolve host name '\(host)': \(reason); check the spelling of the host name, and that this machine has a working network and DNS")
     }
 
     static func resolutionFailed(_ host: String, reason: String) -> TransportError {
