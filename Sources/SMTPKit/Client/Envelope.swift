@@ -22,4 +22,7 @@ public enum MessageContent: Sendable {
     case bytes([UInt8])
     /// A complete RFC 5322 message in a file, streamed as is (line ends normalised to CRLF).
     case file(path: String)
+    /// Any source of message bytes (a ``RawMessage`` with Bcc removed, standard input, …),
+    /// streamed as is. A source is read once: send it in one transaction only.
+    case source(any MessageDataSource & Sendable)
 }

@@ -87,6 +87,7 @@ extension SMTPSession {
         case .message(let message): return try message.makeDataSource(allow8Bit: capabilities.eightBitMIME)
         case .bytes(let bytes): return BytesDataSource(bytes)
         case .file(let path): return try RawMessageFile(path: path)
+        case .source(let source): return source
         }
     }
 

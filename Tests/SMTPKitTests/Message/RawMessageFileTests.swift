@@ -32,7 +32,8 @@ struct RawMessageFileTests {
         ("Subject: hi\r\n\r\nplain\r\n", MessageBodyType.sevenBit),
         ("Subject: hi\r\n\r\nblåbær\r\n", .eightBitMIME),
         ("Subject: =?UTF-8?B?w7g=?=\r\n\r\nx", .sevenBit),
-        ("", .sevenBit),
+        ("x", .sevenBit),
+        ("\u{80}", .eightBitMIME),
     ])
     func detects8Bit(_ pair: (String, MessageBodyType)) throws {
         let path = try MessageTestSupport.temporaryFile(Array(pair.0.utf8))
@@ -138,5 +139,55 @@ struct RawMessageFileTests {
         #expect(file.bodyType == .eightBitMIME)
         #expect(file.estimatedSize == content.count)
         #expect(try Self.readAll(file, chunk: 5) == content)
+    }
+
+    @Test func anEmptyFileIsRefused() throws {
+        let path = try MessageTestSupport.temporaryFile([])
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = try #require(throws: MessageError.self) { try RawMessageFile(path: path) }
+        #expect(error.kind == .unreadable)
+        #expect(error.path == path)
+        #expect(error.description == "cannot read message file \"\(path)\": the message is empty (0 octets); there is nothing to send")
+    }
+
+    @Test func aFileThatShrinksAfterTheScanIsNeverSentTruncated() throws {
+        let content = Array(repeating: UInt8(ascii: "a"), count: 200_000).enumerated().map { $0.offset % 80 == 79 ? 10 : $0.element }
+        let path = try MessageTestSupport.temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try RawMessageFile(path: path)
+        #expect(try file.read(maxLength: 1000) == Array(content.prefix(1000)))
+        #expect(truncate(path, 50_000) == 0)
+        let error = try #require(throws: MessageError.self) { try Self.readAll(file, chunk: 65_536) }
+        #expect(error.kind == .unreadable)
+        #expect(error.reason == "it changed while it was being sent: it is now shorter than the 200000 octets scanned")
+    }
+
+    @Test func aFileThatGrowsAfterTheScanSendsOnlyWhatWasScanned() throws {
+        let content = Array("Subject: s\r\n\r\nbody\r\n".utf8)
+        let path = try MessageTestSupport.temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = try RawMessageFile(path: path)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(String(repeating: "z", count: 5000).utf8))
+        handle.closeFile()
+        #expect(try Self.readAll(file, chunk: 7) == content)
+    }
+
+    @Test func standardInputRedirectedFromAFileIsReadFromItsPositionAndLeftOpen() throws {
+        let content = Array("skipped\nSubject: s\n\nbody\n".utf8)
+        let path = try MessageTestSupport.temporaryFile(content)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let descriptor = open(path, O_RDONLY)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        #expect(lseek(descriptor, 8, SEEK_SET) == 8)
+        do {
+            let file = try RawMessageFile(descriptor: descriptor)
+            #expect(file.path == "-")
+            #expect(file.estimatedSize == content.count - 8)
+            #expect(try Self.readAll(file, chunk: 3) == Array(content.dropFirst(8)))
+        }
+        #expect(fcntl(descriptor, F_GETFD) >= 0, "the descriptor must still be open")
     }
 }

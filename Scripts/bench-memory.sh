@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Peak memory to send one message with a large attachment: smtpkit next to swaks,
+# Python's smtplib and msmtp, all sending the same file to Postfix's smtp-sink on loopback.
+#
+#   Scripts/bench-memory.sh            200 MiB attachment (SMTPKIT_BENCH_MIB to change)
+#
+# Measures each sender's maximum resident set size and wall time with /usr/bin/time -v, one run
+# each, in one go, and prints a table with the ratio to smtpkit. msmtp does not compose MIME, so
+# it sends the message Python composed (smtpkit also sends that file with --message-file, for a
+# like-for-like raw comparison). Installs what is missing (needs root for that): postfix
+# (smtp-sink), msmtp, swaks, time, python3. Builds smtpkit in release mode unless $SMTPKIT_BIN is set.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+MIB="${SMTPKIT_BENCH_MIB:-200}"
+PORT="${SMTPKIT_BENCH_PORT:-10925}"
+
+need=()
+[[ -x /usr/sbin/smtp-sink ]] || need+=(postfix)
+command -v msmtp >/dev/null || need+=(msmtp)
+command -v swaks >/dev/null || need+=(swaks)
+[[ -x /usr/bin/time ]] || need+=(time)
+command -v python3 >/dev/null || need+=(python3)
+if ((${#need[@]})); then
+    [[ $(id -u) == 0 ]] || { echo "bench-memory.sh: missing ${need[*]}; install them or run as root" >&2; exit 1; }
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [[ -z ${SMTPKIT_BIN:-} ]]; then
+    (cd "$REPO_ROOT" && swift build -c release --product smtpkit >/dev/null)
+    SMTPKIT_BIN="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/smtpkit"
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/smtpkit-bench.XXXXXX")"
+sink_pid=""
+cleanup() {
+    [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== ${MIB} MiB of random data in $work"
+head -c "$((MIB * 1024 * 1024))" /dev/urandom >"$work/big.bin"
+echo "Hello, the file is attached." >"$work/body.txt"
+
+# smtp-sink accepts and discards; -u drops root for the sink process.
+/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$PORT" 64 &
+sink_pid=$!
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
+
+cat >"$work/smtplib_send.py" <<'EOF'
+import smtplib, sys
+from email.message import EmailMessage
+path, port, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+msg = EmailMessage()
+msg["From"], msg["To"], msg["Subject"] = "a@bench.test", "b@bench.test", "big"
+msg.set_content("Hello, the file is attached.\n")
+with open(path, "rb") as f:
+    msg.add_attachment(f.read(), maintype="application", subtype="octet-stream", filename="big.bin")
+if out != "-":                      # compose only: the message msmtp and smtpkit --message-file send
+    with open(out, "wb") as f:
+        f.write(msg.as_bytes())
+    sys.exit(0)
+with smtplib.SMTP("127.0.0.1", port) as s:
+    s.send_message(msg)
+EOF
+python3 "$work/smtplib_send.py" "$work/big.bin" "$PORT" "$work/big.eml"
+
+results=()
+measure() {  # name, command…
+    local name="$1"; shift
+    if /usr/bin/time -v -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1; then
+        local rss elapsed
+        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+        elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
+        results+=("$name|$rss|$elapsed")
+        awk -v n="$name" -v r="$rss" -v e="$elapsed" 'BEGIN { printf "   %-34s %8.1f MiB  %s\n", n, r / 1024, e }'
+    else
+        echo "   $name FAILED:"; sed 's/^/     /' "$work/out.txt" | tail -5
+        results+=("$name|failed|-")
+    fi
+}
+
+echo "== sending (max RSS, wall time)"
+common=(--host 127.0.0.1 --port "$PORT" --tls none --from a@bench.test --to b@bench.test --timeout 120)
+measure "smtpkit send --attach" "$SMTPKIT_BIN" send "${common[@]}" --subject big --body-file "$work/body.txt" --attach "$work/big.bin"
+measure "smtpkit send --message-file" "$SMTPKIT_BIN" send "${common[@]}" --message-file "$work/big.eml"
+measure "swaks --attach" swaks --server 127.0.0.1:"$PORT" --from a@bench.test --to b@bench.test \
+    --header "Subject: big" --body "$work/body.txt" --attach-type application/octet-stream --attach @"$work/big.bin" --silent 2
+measure "python3 smtplib (EmailMessage)" python3 "$work/smtplib_send.py" "$work/big.bin" "$PORT" -
+measure "msmtp < message" sh -c "msmtp --host=127.0.0.1 --port=$PORT --auth=off --tls=off --from=a@bench.test b@bench.test < '$work/big.eml'"
+
+echo
+echo "| sender | max RSS (MiB) | × smtpkit | wall time |"
+echo "|---|---:|---:|---:|"
+base=""
+for row in "${results[@]}"; do
+    IFS='|' read -r name rss elapsed <<<"$row"
+    if [[ $rss == failed ]]; then echo "| $name | failed | | |"; continue; fi
+    [[ -z $base ]] && base=$rss
+    awk -v n="$name" -v r="$rss" -v b="$base" -v e="$elapsed" 'BEGIN { printf "| %s | %.1f | %.1f | %s |\n", n, r / 1024, r / b, e }'
+done
