@@ -21,6 +21,9 @@ struct Probe: AsyncParsableCommand {
         var profile = try resolver.profile()
         profile.user = nil  // probing never logs in, so no password is fetched
         let configuration = try resolver.clientConfiguration(profile)
+        if !configuration.tls.verifiesCertificate {
+            Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked")
+        }
         let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let info = try await client.probe()
         print(Self.render(info).joined(separator: "\n"))

@@ -62,7 +62,7 @@ extension SMTPSession {
             usedEHLO = true
             return
         }
-        guard reply.code == 500 || reply.code == 502 else { throw SMTPError.rejected("EHLO", reply: reply) }
+        guard reply.code == 500 || reply.code == 502 else { throw Self.refusal("EHLO", reply) }
         if configuration.tlsMode == .startTLS || configuration.wantsAuthentication && !connection.isEncrypted {
             throw SMTPError.ehloRefusedWithTLSRequired(serverName, reply: reply)
         }
@@ -70,9 +70,17 @@ extension SMTPSession {
             throw AuthenticationError.notOffered(server: serverName)
         }
         let fallback = try execute(.helo(name), timeout: timeouts.command)
-        guard fallback.code == 250 else { throw SMTPError.rejected("HELO", reply: fallback) }
+        guard fallback.code == 250 else { throw Self.refusal("HELO", fallback) }
         capabilities = .empty
         usedEHLO = false
+    }
+
+    /// A negative reply is a rejection; anything else where 250 belongs breaks the protocol
+    /// (RFC 5321 §4.3.2).
+    static func refusal(_ command: String, _ reply: Reply) -> SMTPError {
+        reply.isTransient || reply.isPermanent
+            ? SMTPError.rejected(command, reply: reply)
+            : SMTPError.unexpectedReply(command, reply: reply)
     }
 
     /// STARTTLS, sent alone; on 220, TLS; then everything learnt before is forgotten and
@@ -93,7 +101,7 @@ extension SMTPSession {
         resetInput()
         capabilities = .empty
         let again = try execute(.ehlo(configuration.heloName ?? HeloName.default(for: connection)), timeout: timeouts.command)
-        guard again.code == 250 else { throw SMTPError.rejected("EHLO", reply: again) }
+        guard again.code == 250 else { throw Self.refusal("EHLO", again) }
         capabilities = Capabilities(ehlo: again)
     }
 
