@@ -7,9 +7,12 @@ struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a message.",
         discussion: """
-            The body comes from --body, --body-file, or standard input. --message-file sends a complete \
-            RFC 5322 message as it is (line ends normalised to CRLF); the envelope comes from --from and \
-            --to/--cc/--bcc. If any recipient is refused nothing is sent, unless --allow-partial is given.
+            The body comes from --body, --body-file, or standard input; --html-file adds an HTML \\
+            alternative and --attach files (PATH[;inline][;type=TYPE][;name=NAME][;cid=ID]). \\
+            --message-file FILE (or - for standard input) sends a complete RFC 5322 message as it is \\
+            (line ends normalised to CRLF); with --read-recipients (-t) its To, Cc and Bcc headers give the \\
+            recipients and Bcc is removed, like sendmail -t. If any recipient is refused nothing is sent, \\
+            unless --allow-partial is given.
             """)
 
     @OptionGroup var connection: ConnectionOptions
@@ -28,18 +31,43 @@ struct Send: AsyncParsableCommand {
     var body: String?
     @Option(help: "Read the body from this file.")
     var bodyFile: String?
-    @Option(help: "Send this complete RFC 5322 message file as it is.")
+    @Option(help: "HTML version of the body (sent with the text as multipart/alternative).")
+    var htmlFile: String?
+    @Option(help: "Attach a file: PATH[;inline][;type=TYPE][;name=NAME][;cid=ID]; repeatable.")
+    var attach: [String] = []
+    @Option(help: "Extra header field, \"Name: value\"; repeatable.")
+    var header: [String] = []
+    @Option(help: "Reply-To address; repeatable.")
+    var replyTo: [String] = []
+    @Option(help: "Message-ID this message answers (In-Reply-To).")
+    var inReplyTo: String?
+    @Option(help: "Message-ID for the References header; repeatable.")
+    var references: [String] = []
+    @Option(help: "Send this complete RFC 5322 message as it is (- for standard input).")
     var messageFile: String?
+    @Flag(name: [.customShort("t"), .long], help: "Take recipients from the message's To, Cc and Bcc headers (removing Bcc), like sendmail -t.")
+    var readRecipients = false
     @Flag(help: "When some recipients are refused, send to the accepted ones anyway.")
     var allowPartial = false
+
+    /// True when a complete message is sent rather than composed.
+    var isRaw: Bool { messageFile != nil || readRecipients }
 
     func validate() throws {
         let bodies = [body != nil, bodyFile != nil, messageFile != nil].filter { $0 }.count
         if bodies > 1 { throw ValidationError("give only one of --body, --body-file, --message-file") }
-        if messageFile != nil && subject != nil {
-            throw ValidationError("--subject cannot be used with --message-file (the file has its own headers)")
+        if isRaw {
+            let composing = [("--subject", subject != nil), ("--body", body != nil), ("--body-file", bodyFile != nil),
+                             ("--html-file", htmlFile != nil), ("--attach", !attach.isEmpty), ("--header", !header.isEmpty),
+                             ("--reply-to", !replyTo.isEmpty), ("--in-reply-to", inReplyTo != nil),
+                             ("--references", !references.isEmpty)]
+            if let flag = composing.first(where: \.1)?.0 {
+                throw ValidationError("\(flag) cannot be used with --message-file or --read-recipients (the message has its own headers)")
+            }
         }
-        if to.isEmpty && cc.isEmpty && bcc.isEmpty { throw ValidationError("no recipient: give at least one --to, --cc or --bcc") }
+        if !readRecipients && to.isEmpty && cc.isEmpty && bcc.isEmpty {
+            throw ValidationError("no recipient: give at least one --to, --cc or --bcc (or --read-recipients)")
+        }
     }
 
     func run() async throws {
@@ -54,13 +82,7 @@ struct Send: AsyncParsableCommand {
         let resolver = SettingsResolver(options: connection)
         var profile = try resolver.profile()
         if allowPartial { profile.allowPartial = true }
-        let sender = try mailbox(from ?? profile.from, flag: "--from")
-        let toList = try mailboxes(to, flag: "--to")
-        let ccList = try mailboxes(cc, flag: "--cc")
-        let bccList = try mailboxes(bcc, flag: "--bcc")
-        let content = try makeContent(sender: sender, to: toList, cc: ccList, bcc: bccList)
-        let recipients = Self.unique((toList + ccList + bccList).map(\.address))
-        let envelope = Envelope(sender: sender.address, recipients: recipients)
+        let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
         let configuration = try resolver.clientConfiguration(profile)
         if !configuration.tls.verifiesCertificate {
             Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
@@ -73,55 +95,5 @@ struct Send: AsyncParsableCommand {
         let security = report.tls.map { " (\($0.protocolVersion))" } ?? " (unencrypted)"
         let count = report.accepted.count
         print("sent to \(count) recipient\(count == 1 ? "" : "s") via \(configuration.host):\(configuration.port)\(security): \(report.finalReply)")
-    }
-
-    private func makeContent(sender: Mailbox, to: [Mailbox], cc: [Mailbox], bcc: [Mailbox]) throws -> MessageContent {
-        if let messageFile {
-            guard FileManager.default.isReadableFile(atPath: messageFile) else {
-                throw CLIError.noInput("cannot read the message file '\(messageFile)'; check the path and permissions")
-            }
-            return .file(path: messageFile)
-        }
-        var message = Message(from: sender, to: to, cc: cc, bcc: bcc, subject: subject, body: try bodyText())
-        message.date = Date()
-        return .message(message)
-    }
-
-    private func bodyText() throws -> String {
-        if let body { return body }
-        if let bodyFile {
-            guard let data = FileManager.default.contents(atPath: bodyFile) else {
-                throw CLIError.noInput("cannot read the body file '\(bodyFile)'; check the path and permissions")
-            }
-            return String(decoding: data, as: UTF8.self)
-        }
-        if isatty(STDIN_FILENO) == 1 {
-            throw CLIError.usage("no message body: give --body TEXT, --body-file FILE, or pipe it on standard input")
-        }
-        return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    }
-
-    private func mailbox(_ text: String?, flag: String) throws -> Mailbox {
-        guard let text, !text.isEmpty else {
-            throw CLIError.usage("no sender: give \(flag) ADDRESS or set from in the profile")
-        }
-        return try parse(text, flag: flag).first ?? { throw CLIError.usage("\(flag) is empty") }()
-    }
-
-    private func mailboxes(_ values: [String], flag: String) throws -> [Mailbox] {
-        try values.flatMap { try parse($0, flag: flag) }
-    }
-
-    private func parse(_ text: String, flag: String) throws -> [Mailbox] {
-        do {
-            return try Mailbox.parseList(text)
-        } catch {
-            throw CLIError.usage("\(flag): \(error)")
-        }
-    }
-
-    static func unique(_ addresses: [String]) -> [String] {
-        var seen = Set<String>()
-        return addresses.filter { seen.insert($0.lowercased()).inserted }
     }
 }

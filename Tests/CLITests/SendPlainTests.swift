@@ -216,6 +216,8 @@ struct SendPlainTests {
         #expect(message.recipients == ["bob@example.net", "carol@example.com"])
     }
 
+    /// Duplicates are the same local part at the same domain in any case: the local part is
+    /// the receiving server's to interpret (RFC 5321 §2.4), so BOB@ and bob@ stay two.
     @Test("--to takes comma lists and repeats; duplicates go once into the envelope")
     func recipientLists() async throws {
         let server = try Self.plainServer()
@@ -223,7 +225,7 @@ struct SendPlainTests {
         let result = try await CLI.run(
             ["send"] + server.address + ["--tls", "none", "--from", Mail.from, "--body", "x",
                                           "--to", "bob@example.net, \"Doe, Jane\" <jane@example.net>",
-                                          "--to", "zed@example.net", "--cc", "BOB@example.net"])
+                                          "--to", "zed@example.net", "--cc", "bob@EXAMPLE.NET"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.hasPrefix("sent to 3 recipients "), "\(result)")
         let message = try #require(server.messages.first)

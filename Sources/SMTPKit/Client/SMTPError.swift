@@ -107,6 +107,6 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func smtpUTF8Required(_ address: String) -> SMTPError {
-        SMTPError(.smtpUTF8Required, "the address <\(address)> has non-ASCII characters and the server does not offer SMTPUTF8; nothing was sent")
+        SMTPError(.smtpUTF8Required, "the address <\(address)> has a non-ASCII local part and the server does not offer SMTPUTF8 (RFC 6531), so it cannot be sent there; nothing was sent")
     }
 }

@@ -13,8 +13,9 @@ extension SMTPSession {
         guard !envelope.recipients.isEmpty else {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
-        let source = try makeSource(content)
-        let parameters = try mailParameters(for: source, envelope: envelope)
+        let (envelope, needsSMTPUTF8) = try international(envelope, content: content)
+        let source = try makeSource(content, smtpUTF8: needsSMTPUTF8)
+        let parameters = try mailParameters(for: source, smtpUTF8: needsSMTPUTF8)
         let mail = Command.mail(from: envelope.sender, parameters: parameters)
         let rcpts = envelope.recipients.map { Command.rcpt(to: $0, parameters: []) }
         for command in [mail] + rcpts { _ = try command.encoded() }  // validate all before sending any
@@ -68,23 +69,50 @@ extension SMTPSession {
 
     /// MAIL FROM parameters: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) — each
     /// only when the server offers it; a message over the SIZE limit is refused here.
-    private func mailParameters(for source: MessageDataSource, envelope: Envelope) throws -> [String] {
+    private func mailParameters(for source: MessageDataSource, smtpUTF8: Bool) throws -> [String] {
         var parameters: [String] = []
         if let size = source.estimatedSize {
             if let limit = capabilities.sizeLimit, size > limit { throw SMTPError.messageTooLarge(size: size, limit: limit) }
             if capabilities.supportsSize { parameters.append("SIZE=\(size)") }
         }
         if source.bodyType == .eightBitMIME && capabilities.eightBitMIME { parameters.append("BODY=8BITMIME") }
-        if let address = ([envelope.sender] + envelope.recipients).first(where: { $0.utf8.contains { $0 >= 0x80 } }) {
-            guard capabilities.smtpUTF8 else { throw SMTPError.smtpUTF8Required(address) }
-            parameters.append("SMTPUTF8")
-        }
+        if smtpUTF8 { parameters.append("SMTPUTF8") }
         return parameters
     }
 
-    private func makeSource(_ content: MessageContent) throws -> MessageDataSource {
+    /// The envelope as this server can take it (RFC 6531 §3.4, RFC 5891): with SMTPUTF8,
+    /// UTF-8 addresses go as they are and the MAIL command says so; without it, a non-ASCII
+    /// domain goes in its IDNA (punycode) form, and an address whose local part is not ASCII
+    /// cannot be sent at all — an error before any MAIL.
+    private func international(_ envelope: Envelope, content: MessageContent) throws -> (Envelope, Bool) {
+        let addresses = [envelope.sender] + envelope.recipients
+        let utf8Envelope = addresses.contains { $0.utf8.contains { $0 >= 0x80 } }
+        if capabilities.smtpUTF8 {
+            var utf8Headers = false
+            if case .message(let message) = content { utf8Headers = message.requiresSMTPUTF8 }
+            return (envelope, utf8Envelope || utf8Headers)
+        }
+        guard utf8Envelope else { return (envelope, false) }
+        func ascii(_ address: String) throws -> String {
+            guard address.utf8.contains(where: { $0 >= 0x80 }) else { return address }
+            guard let converted = try Mailbox(address).asciiAddress() else { throw SMTPError.smtpUTF8Required(address) }
+            return converted
+        }
+        return (Envelope(sender: try ascii(envelope.sender), recipients: try envelope.recipients.map(ascii)), false)
+    }
+
+    /// The bytes to send. A composed message is rendered for this server: 8-bit parts only
+    /// with 8BITMIME (RFC 6152), UTF-8 headers only with SMTPUTF8 (RFC 6532), IDNA domains
+    /// otherwise. Attachment files are opened here, before any MAIL is sent.
+    private func makeSource(_ content: MessageContent, smtpUTF8: Bool) throws -> MessageDataSource {
         switch content {
-        case .message(let message): return try message.makeDataSource(allow8Bit: capabilities.eightBitMIME)
+        case .message(let message):
+            do {
+                return try message.makeDataSource(options: RenderOptions(allow8Bit: capabilities.eightBitMIME,
+                                                                        allowUTF8Headers: smtpUTF8))
+            } catch let error as MessageError where error.kind == .invalidAddress && !capabilities.smtpUTF8 {
+                throw SMTPError.smtpUTF8Required(error.address ?? "?")
+            }
         case .bytes(let bytes): return BytesDataSource(bytes)
         case .file(let path): return try RawMessageFile(path: path)
         case .source(let source): return source

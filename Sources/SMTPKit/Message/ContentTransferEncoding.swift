@@ -1,5 +1,3 @@
-import Foundation
-
 /// A MIME `Content-Transfer-Encoding` (RFC 2045 §6) and how SMTPKit picks one.
 public enum ContentTransferEncoding: String, Sendable, CaseIterable {
     /// Lines of ASCII ≤ 998 octets, no NUL (RFC 2045 §2.7, §6.2).
@@ -11,17 +9,22 @@ public enum ContentTransferEncoding: String, Sendable, CaseIterable {
     /// Base64, lines of 76 characters (RFC 2045 §6.8).
     case base64
 
-    /// The encoding for text whose lines already end in CRLF: `7bit` when it is ASCII with lines
-    /// ≤ 998 octets and no NUL; `8bit` when `allow8Bit` (the server offers 8BITMIME, RFC 6152)
-    /// and the lines still fit; otherwise `quoted-printable` (RFC 2045 §6.7).
+    /// The encoding for text whose lines already end in CRLF:
+    /// - `7bit` when it is ASCII with lines ≤ 998 octets and no NUL (RFC 2045 §2.7);
+    /// - `8bit` when `allow8Bit` (the server offers 8BITMIME, RFC 6152), it is valid UTF-8 and
+    ///   the lines still fit (RFC 2045 §2.8);
+    /// - otherwise `quoted-printable` when it is mostly ASCII text (RFC 2045 §6.7), or `base64`
+    ///   when more than half of its characters are non-ASCII or control characters (text in
+    ///   Cyrillic, Greek or CJK scripts) or it is not UTF-8 at all (binary data) (RFC 2045 §6.8).
     public static func forText(_ canonicalText: [UInt8], allow8Bit: Bool) -> ContentTransferEncoding {
         var scanner = MessageLineScanner()
         scanner.scan(canonicalText)
         scanner.finish()
         let linesFit = scanner.longestLine <= MessageLineScanner.limit && !scanner.hasNUL && !scanner.hasBareLineEnd
         if linesFit, !scanner.hasEightBit { return .sevenBit }
-        if linesFit, allow8Bit { return .eightBit }
-        return .quotedPrintable
+        if linesFit, allow8Bit, isValidUTF8(canonicalText) { return .eightBit }
+        guard let counts = characterCounts(canonicalText) else { return .base64 }
+        return counts.special * 2 > counts.total ? .base64 : .quotedPrintable
     }
 
     /// `bytes` encoded for the wire: unchanged for 7bit and 8bit, else quoted-printable or base64
@@ -33,18 +36,33 @@ public enum ContentTransferEncoding: String, Sendable, CaseIterable {
         case .quotedPrintable:
             return QuotedPrintable.encode(bytes)
         case .base64:
-            guard !bytes.isEmpty else { return [] }
-            let text = Array(Data(bytes).base64EncodedString().utf8)
-            var out: [UInt8] = []
-            out.reserveCapacity(text.count + text.count / 38 + 2)
-            var start = 0
-            while start < text.count {
-                let end = min(start + 76, text.count)
-                out += text[start..<end]
-                out += [0x0D, 0x0A]
-                start = end
+            return Base64LineEncoder.encode(bytes)
+        }
+    }
+
+    /// True when `bytes` are well-formed UTF-8 (RFC 3629).
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        characterCounts(bytes) != nil
+    }
+
+    /// The number of characters (unicode scalars) in UTF-8 `bytes`, and how many of them are
+    /// non-ASCII or controls other than CR, LF and tab; nil when `bytes` are not UTF-8.
+    private static func characterCounts(_ bytes: [UInt8]) -> (total: Int, special: Int)? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var total = 0
+        var special = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                total += 1
+                let value = scalar.value
+                if value >= 0x7F || (value < 0x20 && value != 0x0D && value != 0x0A && value != 0x09) { special += 1 }
+            case .emptyInput:
+                return (total, special)
+            case .error:
+                return nil
             }
-            return out
         }
     }
 }

@@ -28,13 +28,23 @@ extension HeaderField {
     /// - Other structured fields (Message-ID, References, Content-Type, …): must be ASCII.
     ///
     /// Throws ``MessageError/Kind/invalidHeader`` naming the field when that cannot be done.
+    /// Addresses are written as they are, UTF-8 included (RFC 6532); ``render(options:)`` writes
+    /// them for a server without SMTPUTF8.
     public func render() throws -> String {
+        try render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
+    }
+
+    /// The field as ``render()`` writes it, for a server with the given `options`: without
+    /// `allowUTF8Headers`, a non-ASCII domain in an address field is written in IDNA form
+    /// (RFC 5891) and a non-ASCII local part throws ``MessageError/Kind/invalidAddress`` saying
+    /// it needs a server with SMTPUTF8 (RFC 6531).
+    public func render(options: RenderOptions) throws -> String {
         let key = name.lowercased()
         let text: String
         if let mailboxes {
-            text = mailboxes.map(\.headerValue).joined(separator: ", ")
+            text = try mailboxes.map { try $0.headerValue(options: options) }.joined(separator: ", ")
         } else if Self.addressFields.contains(key) {
-            text = try addressText()
+            text = try addressText(options: options)
         } else if Self.structuredFields.contains(key) {
             guard value.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) || $0 == "\t" }) else {
                 throw MessageError.invalidHeader(
@@ -50,7 +60,7 @@ extension HeaderField {
 
     /// The value of an address field, checked by parsing it; rewritten from the parsed
     /// mailboxes when it is not ASCII, so display names get encoded.
-    private func addressText() throws -> String {
+    private func addressText(options: RenderOptions) throws -> String {
         let parsed: [Mailbox]
         do {
             parsed = try Mailbox.parseList(value)
@@ -63,7 +73,7 @@ extension HeaderField {
         if value.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) || $0 == "\t" }) {
             return value
         }
-        return parsed.map(\.headerValue).joined(separator: ", ")
+        return try parsed.map { try $0.headerValue(options: options) }.joined(separator: ", ")
     }
 
     /// Unstructured text (RFC 5322 §3.2.5): as it is, or encoded words when it has

@@ -1,11 +1,14 @@
 import Foundation
 
 /// An e-mail message to compose and send (RFC 5322): the envelope recipients, the header
-/// fields and a plain-text body.
+/// fields, a plain-text body, an optional HTML body and attachments.
 ///
-/// ``render(allow8Bit:)`` writes it as MIME (RFC 2045) with CRLF line ends;
-/// ``makeDataSource(allow8Bit:)`` hands it to the client for DATA. Bcc recipients are in
-/// ``recipients`` (the envelope) but never in a header (RFC 5322 §3.6.3).
+/// ``makeDataSource(options:)`` hands it to the client for DATA as MIME (RFC 2045–2049),
+/// streaming attachments; ``render(options:)`` gives the same bytes at once. The MIME structure
+/// follows the content: text alone is one `text/plain` part; text and HTML are
+/// `multipart/alternative`; inline parts next to HTML make `multipart/related` (RFC 2387);
+/// attachments make `multipart/mixed`, nested mixed ⊃ related ⊃ alternative. Bcc recipients
+/// are in ``recipients`` (the envelope) but never in a header (RFC 5322 §3.6.3).
 public struct Message: Sendable {
     /// The author, written as `From` (RFC 5322 §3.6.2); its domain names the generated Message-ID.
     public var from: Mailbox
@@ -26,8 +29,20 @@ public struct Message: Sendable {
     /// The Message-ID (RFC 5322 §3.6.4), with or without angle brackets; nil generates one
     /// from the From domain at each render (``MessageID/generate(domain:)``).
     public var messageID: String?
-    /// The text/plain body, UTF-8. Any line ends; they are written as CRLF.
+    /// The text/plain body, UTF-8. Any line ends; they are written as CRLF. With an HTML body or
+    /// attachments, an empty body is left out.
     public var body: String
+    /// The text/html body (RFC 2854), UTF-8; nil for none. With a non-empty ``body`` the two are
+    /// sent as `multipart/alternative`, text first (RFC 2046 §5.1.4).
+    public var htmlBody: String?
+    /// Files and inline parts, in order (see ``Attachment``).
+    public var attachments: [Attachment]
+    /// The message this one replies to, written as `In-Reply-To` (RFC 5322 §3.6.4): one or more
+    /// msg-ids separated by spaces, with or without angle brackets; nil omits the field.
+    public var inReplyTo: String?
+    /// The thread's msg-ids, oldest first, written as `References` (RFC 5322 §3.6.4), each with
+    /// or without angle brackets; omitted when empty.
+    public var references: [String]
     /// More header fields, written after the standard ones. A field that is also a standard one
     /// (Date, From, Reply-To, To, Cc, Subject, Message-ID, MIME-Version, Content-Type) replaces
     /// it in place; `Bcc` is never written.
@@ -53,6 +68,10 @@ public struct Message: Sendable {
         self.timeZone = .current
         self.messageID = nil
         self.body = body
+        self.htmlBody = nil
+        self.attachments = []
+        self.inReplyTo = nil
+        self.references = []
         self.extraHeaders = []
     }
 
@@ -74,5 +93,20 @@ public struct Message: Sendable {
     public var requiresSMTPUTF8: Bool {
         !from.isASCII || recipients.contains { !$0.isASCII }
             || replyTo.contains { !$0.isASCII }
+    }
+
+    /// True when the message can go through a server without `SMTPUTF8`: every address has an
+    /// ASCII local part and a domain that converts to IDNA form (RFC 5891), so
+    /// ``envelopeAddresses(smtpUTF8:)`` and rendering with `allowUTF8Headers: false` succeed.
+    public var canBeSentWithoutSMTPUTF8: Bool {
+        ([from] + recipients + replyTo).allSatisfy { (try? $0.address(smtpUTF8: false)) != nil }
+    }
+
+    /// The envelope for `MAIL FROM` and `RCPT TO` (RFC 5321 §3.3): the From address and
+    /// ``recipients``, written for a session with SMTPUTF8 (UTF-8 as they are, RFC 6531) or
+    /// without it (domains in IDNA form, RFC 5891). Without SMTPUTF8, a non-ASCII local part
+    /// throws ``MessageError/Kind/invalidAddress`` naming the address, before anything is sent.
+    public func envelopeAddresses(smtpUTF8: Bool) throws -> (sender: String, recipients: [String]) {
+        (try from.address(smtpUTF8: smtpUTF8), try recipients.map { try $0.address(smtpUTF8: smtpUTF8) })
     }
 }

@@ -1,5 +1,5 @@
 /// An error from building or reading a message: a bad address, a bad header, a raw
-/// message that breaks RFC 5322's line limit, or a file that cannot be read.
+/// message that breaks RFC 5322's line limit, or a message file or attachment that cannot be read.
 ///
 /// Modelled on AsyncHTTPClient's `HTTPClientError`: a struct over a private enum, so
 /// cases can be added without breaking users. Two errors are equal when their
@@ -20,7 +20,7 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let invalidHeader = Kind(.invalidHeader)
         /// A message line longer than 998 octets (RFC 5322 §2.1.1).
         public static let lineTooLong = Kind(.lineTooLong)
-        /// A message file that cannot be opened or read.
+        /// A message file or an attachment that cannot be opened or read (or changed size while being sent).
         public static let unreadable = Kind(.unreadable)
 
         /// The kind's name, e.g. `invalidAddress`.
@@ -32,6 +32,7 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidHeader(name: String, reason: String)
         case lineTooLong(line: Int, length: Int)
         case unreadable(path: String, reason: String)
+        case unreadableAttachment(name: String, reason: String)
     }
 
     private let storage: Storage
@@ -42,7 +43,7 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidAddress: .invalidAddress
         case .invalidHeader: .invalidHeader
         case .lineTooLong: .lineTooLong
-        case .unreadable: .unreadable
+        case .unreadable, .unreadableAttachment: .unreadable
         }
     }
 
@@ -69,6 +70,13 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
         MessageError(.unreadable(path: path, reason: reason))
     }
 
+    /// The attachment `name` (its path, or its file name for bytes and streams) cannot be opened
+    /// or read, or its content did not match its declared size; `reason` says why. Its kind is
+    /// ``Kind/unreadable``.
+    public static func unreadableAttachment(_ name: String, reason: String) -> MessageError {
+        MessageError(.unreadableAttachment(name: name, reason: reason))
+    }
+
     /// The offending address text, for ``Kind/invalidAddress``.
     public var address: String? {
         if case .invalidAddress(let text, _) = storage { return text }
@@ -87,16 +95,19 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
         return nil
     }
 
-    /// The file path, for ``Kind/unreadable``.
+    /// The file path (or, for an attachment from bytes or a stream, its file name), for ``Kind/unreadable``.
     public var path: String? {
-        if case .unreadable(let path, _) = storage { return path }
-        return nil
+        switch storage {
+        case .unreadable(let path, _), .unreadableAttachment(let path, _): path
+        default: nil
+        }
     }
 
     /// What is wrong, for the kinds that carry a reason.
     public var reason: String? {
         switch storage {
-        case .invalidAddress(_, let reason), .invalidHeader(_, let reason), .unreadable(_, let reason):
+        case .invalidAddress(_, let reason), .invalidHeader(_, let reason), .unreadable(_, let reason),
+             .unreadableAttachment(_, let reason):
             reason
         case .lineTooLong:
             nil
@@ -116,6 +127,8 @@ public struct MessageError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "(plus CRLF). Wrap the line, or send the content as an encoded attachment"
         case .unreadable(let path, let reason):
             "cannot read message file \(Self.quoted(path)): \(reason)"
+        case .unreadableAttachment(let name, let reason):
+            "cannot read attachment \(Self.quoted(name)): \(reason)"
         }
     }
 

@@ -29,3 +29,28 @@ public enum MessageID {
         return AddressSyntax.isDotAtom(domain) ? domain : "localhost"
     }
 }
+
+extension MessageID {
+    /// `text` as a list of msg-ids for In-Reply-To or References (RFC 5322 §3.6.4): the ids
+    /// separated by white space, each with or without angle brackets, written `<a@b> <c@d>`.
+    /// Throws ``MessageError/Kind/invalidHeader`` naming `field` for CR/LF/NUL, an empty list, or
+    /// an id that is not printable ASCII or holds `<`, `>` or `"`.
+    static func list(_ text: String, field: String) throws -> String {
+        try HeaderField.validate(value: text, name: field)
+        let items = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard !items.isEmpty else {
+            throw MessageError.invalidHeader(name: field, reason: "the value is empty; give a msg-id such as <id@example.org>")
+        }
+        return try items.map { item in
+            var id = Substring(item)
+            if id.hasPrefix("<"), id.hasSuffix(">"), id.count >= 2 { id = id.dropFirst().dropLast() }
+            guard !id.isEmpty,
+                  id.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "<" && $0 != ">" && $0 != "\"" })
+            else {
+                throw MessageError.invalidHeader(
+                    name: field, reason: "\(MessageError.quoted(String(item))) is not a msg-id such as <id@example.org> (RFC 5322 §3.6.4)")
+            }
+            return "<" + id + ">"
+        }.joined(separator: " ")
+    }
+}

@@ -80,7 +80,7 @@ struct MessageRenderingTests {
         (String(repeating: "x", count: 998), false, .sevenBit),
         (String(repeating: "x", count: 999), false, .quotedPrintable),
         (String(repeating: "x", count: 999), true, .quotedPrintable),
-        (String(repeating: "ø", count: 600), true, .quotedPrintable),
+        (String(repeating: "ø", count: 600), true, .base64),  // long line, all non-ASCII: base64 (issue 3 part 4)
         ("nul\0inside", true, .quotedPrintable),
         ("", false, .sevenBit),
     ])

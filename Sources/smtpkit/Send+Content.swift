@@ -1,0 +1,114 @@
+import Foundation
+import SMTPKit
+
+extension Send {
+    /// A message composed from the flags: text, HTML, attachments, headers.
+    func composedContent(profile: Profile) throws -> (MessageContent, Envelope) {
+        let profileSender = try profile.from.map { try mailbox($0, flag: "from (profile)") }
+        guard let sender = try from.map({ try mailbox($0, flag: "--from") }) ?? profileSender else {
+            throw CLIError.usage("no sender: give --from ADDRESS or set from in the profile")
+        }
+        var message = Message(from: sender, to: try mailboxes(to, flag: "--to"), cc: try mailboxes(cc, flag: "--cc"),
+                              bcc: try mailboxes(bcc, flag: "--bcc"), subject: subject, body: try bodyText())
+        message.replyTo = try mailboxes(replyTo, flag: "--reply-to")
+        message.htmlBody = try htmlFile.map { try readText($0, flag: "--html-file") }
+        message.attachments = try attach.map { try AttachmentSpec(parsing: $0).attachment }
+        message.inReplyTo = inReplyTo
+        message.references = references
+        message.extraHeaders = try header.map { line in
+            do { return try HeaderField(line) } catch { throw CLIError.usage("--header \(line): \(error)") }
+        }
+        guard !message.recipients.isEmpty else {
+            throw CLIError.usage("no recipient: --to, --cc and --bcc hold no address")
+        }
+        let envelope = Envelope(sender: sender.address, recipients: message.recipients.map(\.address))
+        return (.message(message), envelope)
+    }
+
+    /// A complete message from a file or standard input; with `--read-recipients` its headers
+    /// give the recipients (Bcc removed before sending) and, without `--from`, the sender.
+    func rawContent(profile: Profile) throws -> (MessageContent, Envelope) {
+        let path = messageFile ?? "-"
+        if path != "-" && !FileManager.default.isReadableFile(atPath: path) {
+            throw CLIError.noInput("cannot read the message file '\(path)'; check the path and permissions")
+        }
+        let explicit = try mailboxes(to, flag: "--to") + (try mailboxes(cc, flag: "--cc")) + (try mailboxes(bcc, flag: "--bcc"))
+        let flagSender = try from.map { try mailbox($0, flag: "--from") }
+        if readRecipients {
+            let raw = try rejectingBadInput { path == "-" ? try RawMessage.standardInput() : try RawMessage(path: path) }
+            let profileSender = try profile.from.map { try mailbox($0, flag: "from (profile)") }
+            guard let sender = flagSender ?? raw.headers.envelopeSender ?? profileSender else {
+                throw CLIError.usage("no sender: give --from or put a From header in the message")
+            }
+            let recipients = Self.unique((raw.headers.recipients + explicit).map(\.address))
+            guard !recipients.isEmpty else {
+                throw CLIError.usage("--read-recipients: the message has no To, Cc or Bcc recipient (and none was given with --to)")
+            }
+            return (.source(raw), Envelope(sender: sender.address, recipients: recipients))
+        }
+        let profileSender = try profile.from.map { try mailbox($0, flag: "from (profile)") }
+        guard let sender = flagSender ?? profileSender else {
+            throw CLIError.usage("no sender: give --from ADDRESS (or use --read-recipients to take it from the message)")
+        }
+        let recipients = Self.unique(explicit.map(\.address))
+        guard !recipients.isEmpty else { throw CLIError.usage("no recipient: --to, --cc and --bcc hold no address") }
+        let raw = try rejectingBadInput { path == "-" ? try RawMessageFile.standardInput() : try RawMessageFile(path: path) }
+        return (.source(raw), Envelope(sender: sender.address, recipients: recipients))
+    }
+
+    /// Errors in a raw message's content are bad input data (EX_DATAERR); unreadable input is 66.
+    private func rejectingBadInput<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as MessageError where error.kind != .unreadable {
+            throw CLIError(code: ExitStatus.dataError, description: "the message cannot be sent as it is: \(error)")
+        }
+    }
+
+    func bodyText() throws -> String {
+        if let body { return body }
+        if let bodyFile { return try readText(bodyFile, flag: "--body-file") }
+        if isatty(STDIN_FILENO) == 1 {
+            throw CLIError.usage("no message body: give --body TEXT, --body-file FILE, or pipe it on standard input")
+        }
+        return try utf8(FileHandle.standardInput.readDataToEndOfFile(), what: "the body on standard input")
+    }
+
+    private func readText(_ path: String, flag: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError.noInput("cannot read the \(flag) file '\(path)'; check the path and permissions")
+        }
+        return try utf8(data, what: "\(flag) \(path)")
+    }
+
+    /// Text parts are sent as UTF-8; other bytes would be silently replaced, so they are refused.
+    private func utf8(_ data: Data, what: String) throws -> String {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError(code: ExitStatus.dataError, description: "\(what) is not valid UTF-8 text; convert it first (e.g. iconv -f latin1 -t utf-8), attach it with --attach, or send a complete message with --message-file")
+        }
+        return text
+    }
+
+    /// One address (a display name is fine; a list is not).
+    func mailbox(_ text: String, flag: String) throws -> Mailbox {
+        do {
+            return try Mailbox(text)
+        } catch {
+            throw CLIError.usage("\(flag): \(error)")
+        }
+    }
+
+    /// Addresses from repeatable, comma-separated flags.
+    func mailboxes(_ values: [String], flag: String) throws -> [Mailbox] {
+        do {
+            return try values.flatMap { try Mailbox.parseList($0) }
+        } catch {
+            throw CLIError.usage("\(flag): \(error)")
+        }
+    }
+
+    static func unique(_ addresses: [String]) -> [String] {
+        var seen = Set<String>()
+        return addresses.filter { seen.insert($0.lowercased()).inserted }
+    }
+}
