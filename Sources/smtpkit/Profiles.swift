@@ -15,9 +15,7 @@ struct Profiles: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                var options = try ConnectionOptions.parse([])
-                options.config = config
-                guard let file = try SettingsResolver(options: options).configFile() else {
+                guard let file = try SettingsResolver(configPath: config).configFile() else {
                     print("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
                     return
                 }
@@ -40,10 +38,7 @@ struct Profiles: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                var options = try ConnectionOptions.parse([])
-                options.config = config
-                options.profile = name
-                let resolver = SettingsResolver(options: options)
+                let resolver = SettingsResolver(configPath: config)
                 guard let file = try resolver.configFile() else {
                     throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
                 }

@@ -7,6 +7,15 @@ struct SettingsResolver {
     let options: ConnectionOptions
     var environment = ProcessInfo.processInfo.environment
 
+    init(options: ConnectionOptions) { self.options = options }
+
+    /// A resolver that only reads the config file (for `profiles`): no other flags apply.
+    init(configPath: String?) {
+        var options = ConnectionOptions()
+        options.config = configPath
+        self.options = options
+    }
+
     /// The config file in effect, if any (`--config`, `$SMTPKIT_CONFIG`, ~/.config/smtpkit/config.toml).
     func configFile() throws -> ConfigFile? {
         let home = environment["HOME"] ?? NSHomeDirectory()

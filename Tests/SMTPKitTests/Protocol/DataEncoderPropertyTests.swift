@@ -60,7 +60,7 @@ struct DataEncoderPropertyTests {
     @Test("random strings: every two-chunk split, random chunkings and byte by byte agree",
           arguments: Array(0..<12) as [UInt64])
     func randomSplits(seed: UInt64) {
-        var random = ProtocolTestRandom(seed: seed)
+        var random = SeededRandom(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         // Even seeds use the small alphabet; odd seeds add NUL, 0xFF and a space.
         let alphabet = seed % 2 == 0 ? Self.smallAlphabet : Self.smallAlphabet + [0x00, 0xFF, 0x20]
         var failures: [String] = []
