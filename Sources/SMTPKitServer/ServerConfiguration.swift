@@ -66,11 +66,18 @@ public enum ServerFault: Sendable, Equatable {
     /// After the 220 to STARTTLS, send `bytes` in the same write, before the handshake
     /// (the STARTTLS command-injection attack, CVE-2011-0411).
     case injectAfterStartTLS(String)
+    /// After the 220 to STARTTLS, wait for the client's first TLS bytes and answer them with a
+    /// TLS close_notify alert instead of a handshake, then close.
+    case closeNotifyInHandshake
+    /// During DATA, once `afterBytes` of message data have arrived, send these reply lines
+    /// and close the connection (a server refusing a message mid-stream).
+    case replyDuringData(afterBytes: Int, lines: [String])
 
     var event: ServerEvent? {
         switch self {
         case .reply(let event, _), .silence(let event), .drop(let event), .drip(let event, _): return event
-        case .injectAfterStartTLS: return .startTLS
+        case .injectAfterStartTLS, .closeNotifyInHandshake: return .startTLS
+        case .replyDuringData: return .data
         }
     }
 }

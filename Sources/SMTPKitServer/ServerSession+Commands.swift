@@ -61,6 +61,11 @@ extension ServerSession {
         }
         let next = try answer(.startTLS, "220 " + text("2.0.0", "Ready to start TLS"))
         guard case .proceed = next else { return next }
+        if configuration.faults.contains(.closeNotifyInHandshake) {
+            _ = try readRaw()  // the ClientHello
+            try write([0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00])  // alert: warning, close_notify
+            return .close("close_notify in handshake")
+        }
         discardBufferedInput()
         try connection.acceptTLS(context: context, deadline: .after(seconds: configuration.idleTimeout))
         isTLS = true
@@ -106,8 +111,16 @@ extension ServerSession {
         guard !current.recipients.isEmpty else { return try answer(.data, "554 " + text("5.5.1", "Error: no valid recipients")) }
         let next = try answer(.data, "354 End data with <CR><LF>.<CR><LF>")
         guard case .proceed = next else { return next }
+        let cutOff = configuration.faults.lazy.compactMap { fault -> (Int, [String])? in
+            if case .replyDuringData(let bytes, let lines) = fault { return (bytes, lines) }
+            return nil
+        }.first
         var content: [UInt8] = []
         while true {
+            if let (bytes, lines) = cutOff, content.count >= bytes {
+                try write(Array(lines.map { $0 + "\r\n" }.joined().utf8))
+                return .close("replied during DATA")
+            }
             guard let line = try nextLine(isData: true) else { return .close("closed during DATA") }
             if line == [UInt8(ascii: ".")] { break }
             content += line.first == UInt8(ascii: ".") ? line.dropFirst() : line[...]

@@ -87,6 +87,16 @@ final class ServerSession {
         }
     }
 
+    /// Whatever bytes arrive next, unparsed (for faults that play at the TLS layer).
+    func readRaw() throws -> [UInt8] {
+        let count = try scratch.withUnsafeMutableBytes { raw in
+            Result { () throws(TransportError) in
+                try connection.read(into: raw, deadline: .after(seconds: configuration.idleTimeout))
+            }
+        }.get()
+        return Array(scratch[0..<count])
+    }
+
     private func remember(_ line: [UInt8]) {
         let text = String(decoding: line, as: UTF8.self)
         record.lines.append(text)
@@ -116,6 +126,8 @@ final class ServerSession {
                 Thread.sleep(forTimeInterval: interval)
                 if server.isStopped { return .close("stopped") }
             }
+        case .closeNotifyInHandshake?, .replyDuringData?:
+            try write(Array((reply + "\r\n").utf8) + extra)
         case .injectAfterStartTLS(let bytes)?:
             try write(Array((reply + "\r\n" + bytes).utf8))
         case nil:

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import SMTPKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An error the CLI itself raises, with its exit code.
 struct CLIError: Error, CustomStringConvertible {
@@ -60,7 +63,7 @@ enum ExitStatus {
         case .startTLSNotOffered: return unavailable
         case .startTLSRefused, .serviceUnavailable: return error.isTransient ? temporaryFailure : unavailable
         case .deliveryStatusUnknown: return temporaryFailure
-        case .messageTooLarge, .smtpUTF8Required: return dataError
+        case .messageTooLarge, .smtpUTF8Required, .eightBitNotSupported: return dataError
         default: return error.isPermanent ? dataError : temporaryFailure
         }
     }
@@ -76,15 +79,55 @@ enum ExitStatus {
 }
 
 /// Writing to the terminal.
+///
+/// Writes never fail the program: a closed or full standard error, or a reader that went
+/// away (`smtpkit … | head`), must not turn a delivered message into a crash (SIGPIPE is
+/// ignored at start; write errors are dropped). Text from the server is made harmless first:
+/// control characters other than tab and newline are shown as `\xNN`, so a reply cannot
+/// drive the terminal with escape sequences.
 enum Terminal {
     /// A line on standard error, written at once (transcripts interleave with the dialogue).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDERR_FILENO)
     }
 
     /// Text on standard output, unbuffered so it keeps its place among transcript lines.
     static func out(_ text: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+        write(text + terminator, to: STDOUT_FILENO)
+    }
+
+    private static func write(_ text: String, to descriptor: Int32) {
+        var bytes = Array(sanitized(text).utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
+    /// `text` with C0/C1 control characters and DEL (but tab and newline) as `\xNN`.
+    static func sanitized(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (value < 0x20 && value != 0x09 && value != 0x0A) || (0x7F...0x9F).contains(value)
     }
 
     /// A transcript printer: swaks-style lines on standard error (or output), as they happen.
@@ -103,5 +146,11 @@ enum Terminal {
         if let exit = error as? ExitCode { return exit }
         Terminal.error("smtpkit: error: \(error)")
         return ExitCode(ExitStatus.code(for: error))
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

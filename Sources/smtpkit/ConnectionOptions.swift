@@ -39,7 +39,9 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535, not \(port)") }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let timeout, !(timeout > 0 && timeout <= 86_400) {
+            throw ValidationError("--timeout must be a number of seconds between 0 and 86400 (a day)")
+        }
         let sources = [passwordEnv, passwordCommand, passwordFile].compactMap { $0 }
         if sources.count > 1 {
             throw ValidationError("give only one of --password-env, --password-command, --password-file")

@@ -20,13 +20,14 @@ struct Probe: AsyncParsableCommand {
         let resolver = SettingsResolver(options: connection)
         var profile = try resolver.profile()
         profile.user = nil  // probing never logs in, so no password is fetched
+        profile.auth = .disabled
         let configuration = try resolver.clientConfiguration(profile)
         if !configuration.tls.verifiesCertificate {
             Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked")
         }
         let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let info = try await client.probe()
-        print(Self.render(info).joined(separator: "\n"))
+        Terminal.out(Self.render(info).joined(separator: "\n"))
         if let failure = info.tlsFailure, configuration.tlsMode != .plaintext {
             Terminal.error("smtpkit: error: \(failure)")
             throw ExitCode(ExitStatus.unavailable)

@@ -16,12 +16,12 @@ struct Profiles: AsyncParsableCommand {
         func run() async throws {
             do {
                 guard let file = try SettingsResolver(configPath: config).configFile() else {
-                    print("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
+                    Terminal.out("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
                     return
                 }
-                print("# \(file.path)")
+                Terminal.out("# \(file.path)")
                 for name in file.profileNames {
-                    print((name == file.defaultProfile ? "* " : "  ") + name)
+                    Terminal.out((name == file.defaultProfile ? "* " : "  ") + name)
                 }
             } catch {
                 throw Terminal.fail(error)
@@ -43,12 +43,12 @@ struct Profiles: AsyncParsableCommand {
                     throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
                 }
                 let profile = try file.profile(named: name)
-                print("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
+                Terminal.out("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
                 for (key, value) in profile.settings {
-                    print("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
+                    Terminal.out("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
                 }
                 let port = profile.port ?? (profile.tls == .implicit ? 465 : 587)
-                if profile.tls == nil { print("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
+                if profile.tls == nil { Terminal.out("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
             } catch {
                 throw Terminal.fail(error)
             }

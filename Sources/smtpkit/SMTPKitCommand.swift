@@ -17,6 +17,22 @@ struct SMTPKitCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Send.self, Probe.self, Profiles.self, Demo.self]
     )
+
+    /// A reader that goes away (`smtpkit … | head`) must not kill us with SIGPIPE, least of
+    /// all after a message was delivered: writes report EPIPE instead, and are dropped.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 extension TLSMode: ExpressibleByArgument {}

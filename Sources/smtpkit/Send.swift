@@ -94,6 +94,6 @@ struct Send: AsyncParsableCommand {
         }
         let security = report.tls.map { " (\($0.protocolVersion))" } ?? " (unencrypted)"
         let count = report.accepted.count
-        print("sent to \(count) recipient\(count == 1 ? "" : "s") via \(configuration.host):\(configuration.port)\(security): \(report.finalReply)")
+        Terminal.out("sent to \(count) recipient\(count == 1 ? "" : "s") via \(configuration.host):\(configuration.port)\(security): \(report.finalReply)")
     }
 }

@@ -12,12 +12,9 @@ public struct PlainMechanism: SASLMechanism {
         [0] + Array(credentials.user.utf8) + [0] + Array(credentials.secret.utf8)
     }
 
-    /// A server that sends a challenge after AUTH PLAIN with an initial response wants it
-    /// again (RFC 4954 §4 allows an empty 334 when the client sent none).
+    /// PLAIN is one message, always sent as the initial response; a challenge after it has
+    /// no answer (RFC 4616 §2), so the exchange is cancelled rather than the password repeated.
     public mutating func respond(to challenge: [UInt8]) throws -> [UInt8] {
-        guard challenge.isEmpty else {
-            throw AuthenticationError.unexpectedChallenge(mechanism: name, challenge: challenge)
-        }
-        return initialResponse() ?? []
+        throw AuthenticationError.unexpectedChallenge(mechanism: name, challenge: challenge)
     }
 }

@@ -25,3 +25,9 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(user) (secret hidden)" }
 }
+
+extension Credentials: CustomDebugStringConvertible, CustomReflectable {
+    public var debugDescription: String { description }
+    /// `dump()` and debuggers see the user name only.
+    public var customMirror: Mirror { Mirror(self, children: ["user": user]) }
+}

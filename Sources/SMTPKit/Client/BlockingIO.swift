@@ -13,7 +13,10 @@ enum BlockingIO {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
                 let thread = Thread {
                     let result = Result { try body(hook) }
-                    if case .failure = result, hook.isCancelled {
+                    // A cancelled task learns it was cancelled — unless the message may already
+                    // have been delivered: that must never be hidden behind a CancellationError.
+                    if case .failure(let error) = result, hook.isCancelled,
+                       (error as? SMTPError)?.kind != .deliveryStatusUnknown {
                         continuation.resume(throwing: CancellationError())
                     } else {
                         continuation.resume(with: result)
@@ -28,27 +31,28 @@ enum BlockingIO {
     }
 }
 
-/// Where the I/O thread registers its connection so that a cancelled task can shut it down.
+/// Where the I/O thread registers its socket so that a cancelled task can shut it down.
 final class CancellationHook: @unchecked Sendable {
     private let lock = NSLock()
-    private var connection: Connection?
+    private var socket: Socket?
     private var cancelled = false
 
-    /// Registers `connection`; if the task was already cancelled it is shut down at once.
-    func register(_ connection: Connection) {
+    /// Registers `socket` (each connection attempt's); if the task was already cancelled it
+    /// is shut down at once.
+    func watch(_ socket: Socket) {
         let cancelNow = lock.withLock {
-            self.connection = connection
+            self.socket = socket
             return cancelled
         }
-        if cancelNow { connection.cancel() }
+        if cancelNow { socket.shutdown() }
     }
 
     func cancel() {
-        let connection = lock.withLock {
+        let socket = lock.withLock {
             cancelled = true
-            return self.connection
+            return self.socket
         }
-        connection?.cancel()
+        socket?.shutdown()
     }
 
     var isCancelled: Bool { lock.withLock { cancelled } }

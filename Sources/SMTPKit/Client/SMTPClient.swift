@@ -35,18 +35,36 @@ public struct SMTPClient: Sendable {
 
     /// Sends `content` with an explicit envelope.
     public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
-        try await sendAll([content], envelope: envelope)[0]
+        let result = try await sendAll([(content, envelope)])[0]
+        if case .failure(let error) = result, Task.isCancelled, (error as? SMTPError)?.kind != .deliveryStatusUnknown {
+            throw CancellationError()
+        }
+        return try result.get()
     }
 
-    /// Sends several messages over one connection (RSET between failures is implied by
-    /// each transaction's own clean-up). Stops at the first failure.
-    public func sendAll(_ contents: [MessageContent], envelope: Envelope) async throws -> [DeliveryReport] {
+    /// Sends several messages over one connection, one transaction each (RFC 5321 §3.3).
+    ///
+    /// A message the server refuses does not stop the others (its transaction is reset);
+    /// once the connection itself fails, every message not yet sent gets that error. So
+    /// the result says, message by message, which were delivered — nothing is lost to an
+    /// error that came later.
+    /// - Throws: only when the session cannot be set up at all (connect, TLS, AUTH).
+    public func sendAll(_ messages: [(MessageContent, Envelope)]) async throws -> [Result<DeliveryReport, any Error>] {
         let configuration = configuration, logger = logger, transcript = transcript
         return try await BlockingIO.run("smtpkit \(configuration.host)") { hook in
-            let session = try SMTPSession.open(configuration, tlsContext: nil, transcript: transcript,
-                                               logger: logger, register: hook.register)
+            let session = try SMTPSession.open(configuration, transcript: transcript, logger: logger, cancellation: hook)
             defer { session.quit() }
-            return try contents.map { try session.send($0, envelope: envelope) }
+            var results: [Result<DeliveryReport, any Error>] = []
+            var fatal: (any Error)?
+            for (content, envelope) in messages {
+                if let fatal {
+                    results.append(.failure(fatal))
+                    continue
+                }
+                results.append(Result { try session.send(content, envelope: envelope) })
+                if case .failure(let error) = results.last!, session.isBroken { fatal = error }
+            }
+            return results
         }
     }
 
@@ -55,7 +73,7 @@ public struct SMTPClient: Sendable {
     public func probe() async throws -> ServerInfo {
         let configuration = configuration, logger = logger, transcript = transcript
         return try await BlockingIO.run("smtpkit probe") { hook in
-            try SMTPSession.probe(configuration, transcript: transcript, logger: logger, register: hook.register)
+            try SMTPSession.probe(configuration, transcript: transcript, logger: logger, cancellation: hook)
         }
     }
 }

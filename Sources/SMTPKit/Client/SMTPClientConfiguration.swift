@@ -46,6 +46,9 @@ public struct SMTPClientConfiguration: Sendable {
         self.allowPartialDelivery = allowPartialDelivery
     }
 
+    /// Set by probe: the session starts in clear but may try STARTTLS, so it needs TLS settings.
+    var probesTLS = false
+
     /// True when this configuration will try to log in.
     var wantsAuthentication: Bool { credentials != nil && auth != .disabled }
 }

@@ -27,6 +27,8 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let messageTooLarge = Kind(name: "messageTooLarge")
         /// An address needs SMTPUTF8 (RFC 6531) and the server does not offer it.
         public static let smtpUTF8Required = Kind(name: "smtpUTF8Required")
+        /// The message has 8-bit data and the server does not offer 8BITMIME (RFC 6152 §3).
+        public static let eightBitNotSupported = Kind(name: "eightBitNotSupported")
     }
 
     public let kind: Kind
@@ -60,7 +62,7 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// True when the server said "never" (5xx) for at least one part of the request.
     public var isPermanent: Bool {
         if kind == .recipientsRefused { return recipients.contains { $0.reply.isPermanent } }
-        if kind == .messageTooLarge || kind == .smtpUTF8Required { return true }
+        if kind == .messageTooLarge || kind == .smtpUTF8Required || kind == .eightBitNotSupported { return true }
         return reply?.isPermanent ?? false
     }
 
@@ -104,6 +106,10 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func messageTooLarge(size: Int, limit: Int) -> SMTPError {
         SMTPError(.messageTooLarge, "the message (\(size) octets) is larger than the server's limit of \(limit) octets (SIZE); nothing was sent")
+    }
+
+    static func eightBitNotSupported(_ server: String) -> SMTPError {
+        SMTPError(.eightBitNotSupported, "the message contains 8-bit data and \(server) does not offer 8BITMIME (RFC 6152), so it cannot be sent as it is; encode its parts as quoted-printable or base64 first (or let smtpkit compose it); nothing was sent")
     }
 
     static func smtpUTF8Required(_ address: String) -> SMTPError {

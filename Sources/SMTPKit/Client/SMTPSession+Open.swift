@@ -3,34 +3,39 @@ import Logging
 extension SMTPSession {
     /// Connects and runs the session up to the point where mail can be sent:
     /// greeting → EHLO → [STARTTLS → EHLO] → [AUTH] (RFC 5321 §3.1, RFC 3207, RFC 4954).
-    /// - Parameter register: receives the connection as soon as it exists, so a caller on
-    ///   another thread can cancel it.
+    /// Everything that can be checked locally (credentials policy, the TLS settings and CA
+    /// file) is checked before connecting.
+    /// - Parameter cancellation: receives each socket as soon as it exists, so a cancelled
+    ///   task can shut it down from another thread.
     static func open(
         _ configuration: SMTPClientConfiguration,
-        tlsContext: TLSContext?,
         transcript: TranscriptHandler?,
         logger: Logger,
         authenticate: Bool = true,
-        register: (Connection) -> Void = { _ in }
+        cancellation: CancellationHook? = nil
     ) throws -> SMTPSession {
         // Refuse before a byte is sent: a password must not travel in clear (RFC 4954 §4).
         if configuration.tlsMode == .plaintext && configuration.wantsAuthentication && !configuration.allowPlaintextAuth && authenticate {
             throw AuthenticationError.plaintextRefused
         }
+        if let credentials = configuration.credentials, authenticate { try Self.validate(credentials) }
+        let tlsContext = configuration.tlsMode == .plaintext && !configuration.probesTLS ? nil : try TLSContext.client(configuration.tls)
         transcript?(TranscriptEntry(direction: .info, encrypted: false, text: "Trying \(configuration.host):\(configuration.port)..."))
         let connection = try Connection.open(host: configuration.host, port: configuration.port,
-                                             deadline: .after(seconds: configuration.timeouts.connect))
-        register(connection)
+                                             deadline: .after(seconds: configuration.timeouts.connect),
+                                             watch: { cancellation?.watch($0) },
+                                             isCancelled: { cancellation?.isCancelled ?? false })
         let session = SMTPSession(configuration: configuration, connection: connection, transcript: transcript, logger: logger)
+        session.tlsContext = tlsContext
         session.note(.info, "Connected to \(connection.peerDescription)")
         do {
             if configuration.tlsMode == .implicit {
-                try session.startImplicitTLS(context: tlsContext)
+                try session.startImplicitTLS()
             }
             try session.readGreeting()
             try session.hello()
             if configuration.tlsMode == .startTLS {
-                try session.upgradeWithStartTLS(context: tlsContext)
+                try session.upgradeWithStartTLS()
             }
             if authenticate && configuration.wantsAuthentication {
                 try session.authenticate()
@@ -75,6 +80,16 @@ extension SMTPSession {
         usedEHLO = false
     }
 
+    /// User names and secrets go inside SASL messages: NUL separates PLAIN's fields
+    /// (RFC 4616 §2) and ^A XOAUTH2's, so neither may appear in them.
+    static func validate(_ credentials: Credentials) throws {
+        for (field, value) in [("user name", credentials.user), ("password", credentials.secret)] {
+            if value.utf8.contains(where: { $0 == 0 || $0 == 1 || $0 == 10 || $0 == 13 }) {
+                throw SMTPProtocolError.invalidArgument(field: field, reason: "contains a control character (NUL, ^A, CR or LF)")
+            }
+        }
+    }
+
     /// A negative reply is a rejection; anything else where 250 belongs breaks the protocol
     /// (RFC 5321 §4.3.2).
     static func refusal(_ command: String, _ reply: Reply) -> SMTPError {
@@ -85,7 +100,7 @@ extension SMTPSession {
 
     /// STARTTLS, sent alone; on 220, TLS; then everything learnt before is forgotten and
     /// EHLO is sent again (RFC 3207 §4.2). Any refusal stops the session: never plaintext.
-    func upgradeWithStartTLS(context: TLSContext?) throws {
+    func upgradeWithStartTLS() throws {
         guard capabilities.startTLS else { throw SMTPError.startTLSNotOffered(serverName) }
         let reply = try execute(.startTLS, timeout: timeouts.command)
         guard reply.code == 220 else {
@@ -93,7 +108,7 @@ extension SMTPSession {
             throw SMTPError.startTLSRefused(reply: reply)
         }
         do {
-            try startTLS(context: context, buffered: bufferedByteCount)
+            try startTLS(buffered: bufferedByteCount)
         } catch {
             isBroken = true
             throw error
@@ -107,9 +122,9 @@ extension SMTPSession {
 
     /// Implicit TLS (RFC 8314 §3.3): the handshake before any SMTP. A failure ends the
     /// session at once — nothing is ever sent in clear on a connection meant to be encrypted.
-    func startImplicitTLS(context: TLSContext?) throws {
+    func startImplicitTLS() throws {
         do {
-            try startTLS(context: context, buffered: nil)
+            try startTLS(buffered: nil)
         } catch let error as TransportError where error.kind == .tlsHandshakeFailed {
             isBroken = true
             throw error.adding(advice: "does port \(configuration.port) speak implicit TLS? If the server greets in clear, use --tls starttls (usually port 587) or --tls none")
@@ -121,8 +136,8 @@ extension SMTPSession {
 
     /// The TLS handshake, bounded by the connect timeout, then a transcript note of what it gave.
     /// `buffered` is the count of unread bytes after a STARTTLS reply (nil for implicit TLS).
-    func startTLS(context: TLSContext?, buffered: Int?) throws {
-        let context = try context ?? TLSContext.client(configuration.tls)
+    func startTLS(buffered: Int?) throws {
+        let context = try tlsContext ?? TLSContext.client(configuration.tls)
         try connection.startTLS(context: context, serverName: configuration.host, bufferedBytes: buffered,
                                 deadline: .after(seconds: timeouts.connect))
         if let info = connection.tlsInfo {

@@ -3,19 +3,21 @@ import Logging
 extension SMTPSession {
     /// Greeting, EHLO, and TLS when the mode asks for it or STARTTLS is offered; no AUTH.
     static func probe(_ configuration: SMTPClientConfiguration, transcript: TranscriptHandler?, logger: Logger,
-                      register: (Connection) -> Void) throws -> ServerInfo {
+                      cancellation: CancellationHook?) throws -> ServerInfo {
         var plain = configuration
-        if plain.tlsMode == .startTLS { plain.tlsMode = .plaintext }  // decide on STARTTLS below, after EHLO
+        if plain.tlsMode == .startTLS {
+            plain.tlsMode = .plaintext  // decide on STARTTLS below, after EHLO
+            plain.probesTLS = true
+        }
         plain.credentials = nil
-        let session = try open(plain, tlsContext: nil, transcript: transcript, logger: logger,
-                               authenticate: false, register: register)
+        let session = try open(plain, transcript: transcript, logger: logger, authenticate: false, cancellation: cancellation)
         defer { session.quit() }
         let before = session.capabilities
         var after: Capabilities?
         var failure: String?
         if configuration.tlsMode != .plaintext && before.startTLS && !session.connection.isEncrypted {
             do {
-                try session.upgradeWithStartTLS(context: nil)
+                try session.upgradeWithStartTLS()
                 after = session.capabilities
             } catch {
                 failure = "\(error)"

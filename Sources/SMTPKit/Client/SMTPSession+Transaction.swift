@@ -1,4 +1,7 @@
 extension SMTPSession {
+    /// The most commands written at once in a pipeline group.
+    static let pipelineGroupLimit = 100
+
     /// How much message data goes into one write (and one deadline, RFC 5321 §4.5.3.2.5).
     static let dataBlockSize = 64 * 1024
 
@@ -24,12 +27,21 @@ extension SMTPSession {
         var results: [RecipientResult] = []
         var dataReply: Reply?
         if capabilities.pipelining {
-            try send([mail] + rcpts + [.data], timeout: timeouts.mail)
-            mailReply = try readReply(to: mail.transcript, timeout: timeouts.mail)
-            for (address, command) in zip(envelope.recipients, rcpts) {
-                results.append(RecipientResult(address: address, reply: try readReply(to: command.transcript, timeout: timeouts.rcpt)))
+            // One write per group; groups are capped so that a huge recipient list cannot fill
+            // both directions' buffers while neither side reads (RFC 2920 §3.1).
+            let commands = [mail] + rcpts + [.data]
+            var replies: [Reply] = []
+            for start in stride(from: 0, to: commands.count, by: Self.pipelineGroupLimit) {
+                let group = Array(commands[start..<min(start + Self.pipelineGroupLimit, commands.count)])
+                try send(group, timeout: timeouts.mail)
+                for command in group {
+                    let timeout = command == .data ? timeouts.dataInitiation : command == mail ? timeouts.mail : timeouts.rcpt
+                    replies.append(try readReply(to: command.transcript, timeout: timeout))
+                }
             }
-            dataReply = try readReply(to: "DATA", timeout: timeouts.dataInitiation)
+            mailReply = replies[0]
+            results = zip(envelope.recipients, replies[1...]).map { RecipientResult(address: $0, reply: $1) }
+            dataReply = replies.last
         } else {
             mailReply = try execute(mail, timeout: timeouts.mail)
             if mailReply.isPositive {
@@ -62,7 +74,13 @@ extension SMTPSession {
             isBroken = true
             throw SMTPError.deliveryStatusUnknown("\(error)")
         }
-        guard final.isPositive else { throw SMTPError.rejected("the message (final dot)", reply: final) }
+        guard final.isPositive else {
+            guard final.isTransient || final.isPermanent else {
+                isBroken = true  // the server may think DATA is still going on
+                throw SMTPError.unexpectedReply("the end of the message data", reply: final)
+            }
+            throw SMTPError.rejected("the message (final dot)", reply: final)
+        }
         return DeliveryReport(recipients: results, finalReply: final, server: connection.peerDescription,
                               tls: connection.tlsInfo, authenticatedUser: authenticatedUser)
     }
@@ -75,7 +93,11 @@ extension SMTPSession {
             if let limit = capabilities.sizeLimit, size > limit { throw SMTPError.messageTooLarge(size: size, limit: limit) }
             if capabilities.supportsSize { parameters.append("SIZE=\(size)") }
         }
-        if source.bodyType == .eightBitMIME && capabilities.eightBitMIME { parameters.append("BODY=8BITMIME") }
+        if source.bodyType == .eightBitMIME {
+            // RFC 6152 §3: 8-bit data only to a server that said it takes it.
+            guard capabilities.eightBitMIME else { throw SMTPError.eightBitNotSupported(serverName) }
+            parameters.append("BODY=8BITMIME")
+        }
         if smtpUTF8 { parameters.append("SMTPUTF8") }
         return parameters
     }

@@ -13,6 +13,8 @@ package final class SMTPSession {
     private var parser = ReplyParser()
     private var scratch = [UInt8](repeating: 0, count: 16 * 1024)
 
+    /// The TLS settings, made before connecting (a bad CA file fails before any byte is sent).
+    var tlsContext: TLSContext?
     /// What the last EHLO said; `.none` after HELO or before any EHLO.
     package internal(set) var capabilities = Capabilities.empty
     /// The greeting's reply.
@@ -56,6 +58,10 @@ package final class SMTPSession {
     }
 
     /// Writes raw bytes (message data), bounded by `timeout`.
+    ///
+    /// A server that refuses in the middle (a 552 during DATA, a 421 to a pipelined group)
+    /// often replies and closes at once, so the write fails: its reply, if it arrived, is
+    /// the real outcome and is reported instead of the broken pipe.
     func write(_ bytes: [UInt8], timeout: Double, operation: String) throws {
         do {
             try connection.write(bytes, deadline: .after(seconds: timeout))
@@ -64,8 +70,16 @@ package final class SMTPSession {
             throw TransportError.timedOut("sending \(operation)", seconds: timeout)
         } catch {
             isBroken = true
+            if let reply = salvageReply(), reply.isTransient || reply.isPermanent {
+                throw SMTPError.rejected(operation, reply: reply)
+            }
             throw error
         }
+    }
+
+    /// A reply the server sent before the connection broke, if one is already here.
+    private func salvageReply() -> Reply? {
+        try? readReply(to: "the interrupted command", timeout: 1)
     }
 
     /// Reads one whole reply, multi-line or not (RFC 5321 §4.2.1), within `timeout` seconds

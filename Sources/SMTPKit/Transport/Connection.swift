@@ -12,8 +12,10 @@ package final class Connection: @unchecked Sendable {
     package init(socket: Socket) { self.socket = socket }
 
     /// Connects to `host:port` (every address, up to `deadline`).
-    package static func open(host: String, port: Int, deadline: Deadline) throws(TransportError) -> Connection {
-        Connection(socket: try Socket.connect(host: host, port: port, deadline: deadline))
+    /// `watch` and `isCancelled` let another thread cancel the attempt (see `Socket.connect`).
+    package static func open(host: String, port: Int, deadline: Deadline, watch: (Socket) -> Void = { _ in },
+                             isCancelled: () -> Bool = { false }) throws(TransportError) -> Connection {
+        Connection(socket: try Socket.connect(host: host, port: port, deadline: deadline, watch: watch, isCancelled: isCancelled))
     }
 
     /// True once TLS is on.
@@ -29,7 +31,7 @@ package final class Connection: @unchecked Sendable {
     ///   but 0 aborts the upgrade (STARTTLS injection). Bytes still in the kernel abort it too.
     ///   Implicit TLS (RFC 8314 §3.3) passes `nil`: there is no STARTTLS reply to check against.
     package func startTLS(context: TLSContext, serverName: String, bufferedBytes: Int?, deadline: Deadline) throws(TransportError) {
-        precondition(tls == nil, "TLS is started once per connection (RFC 3207 §4.2)")
+        guard tls == nil else { throw TransportError.tlsSetupFailed("TLS is already on; it is started once per connection (RFC 3207 §4.2)") }
         if let bufferedBytes {
             if bufferedBytes > 0 { throw TransportError.startTLSInjection(bytes: bufferedBytes) }
             if socket.hasPendingInput() { throw TransportError.startTLSInjection(bytes: nil) }

@@ -13,19 +13,26 @@ extension Socket {
     /// address cannot use up the time the next one needs.
     /// The connected socket has `TCP_NODELAY` set: SMTPKit writes whole command groups,
     /// so Nagle's algorithm would only add delayed-ACK stalls.
-    static func connect(host: String, port: Int, deadline: Deadline) throws(TransportError) -> Socket {
+    /// - Parameters:
+    ///   - watch: receives each socket before it connects, so another thread can shut it
+    ///     down (cancellation).
+    ///   - isCancelled: checked between attempts.
+    static func connect(host: String, port: Int, deadline: Deadline, watch: (Socket) -> Void = { _ in },
+                        isCancelled: () -> Bool = { false }) throws(TransportError) -> Socket {
         let addresses = try resolve(host: host, port: port)
         var attempts: [String] = []
         for (index, address) in addresses.enumerated() {
+            if isCancelled() { throw TransportError.cancelled }
             let share = deadline.secondsLeft / Double(addresses.count - index)
             let attemptDeadline = Deadline.after(seconds: share).earliest(deadline)
             do {
-                return try connect(to: address, port: port, deadline: attemptDeadline)
+                return try connect(to: address, port: port, deadline: attemptDeadline, watch: watch)
             } catch let failure {
                 attempts.append("\(address.text): \(failure)")
             }
             if deadline.hasPassed { break }
         }
+        if isCancelled() { throw TransportError.cancelled }
         if deadline.hasPassed && attempts.allSatisfy({ $0.hasSuffix(": timed out") }) {
             throw TransportError.timedOut("connecting to \(host) port \(port)", seconds: deadline.budget)
         }
@@ -54,7 +61,7 @@ extension Socket {
         if status == EAI_NONAME && hints.ai_flags & AI_ADDRCONFIG != 0 {
             // AI_ADDRCONFIG hides loopback-only families on hosts without other addresses.
             hints.ai_flags = AI_NUMERICSERV
-            freeaddrinfo(list)
+            if let list { freeaddrinfo(list) }
             list = nil
             if getaddrinfo(host, String(port), &hints, &list) == 0 { return collect(list) }
         }
@@ -69,7 +76,7 @@ extension Socket {
     }
 
     private static func collect(_ list: UnsafeMutablePointer<addrinfo>?) -> [ResolvedAddress] {
-        defer { freeaddrinfo(list) }
+        defer { if let list { freeaddrinfo(list) } }
         var result: [ResolvedAddress] = []
         var entry = list
         while let info = entry?.pointee {
@@ -95,7 +102,8 @@ extension Socket {
         let description: String
     }
 
-    private static func connect(to address: ResolvedAddress, port: Int, deadline: Deadline) throws(AttemptFailure) -> Socket {
+    private static func connect(to address: ResolvedAddress, port: Int, deadline: Deadline,
+                                watch: (Socket) -> Void) throws(AttemptFailure) -> Socket {
         #if canImport(Glibc) || canImport(Musl)
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         #else
@@ -108,6 +116,7 @@ extension Socket {
             throw AttemptFailure(description: error.reason)
         }
         let socket = Socket(descriptor: fd, remoteAddress: address.text, remotePort: port)
+        watch(socket)
         do {
             try setOptions(fd)
             let result = address.storage.withUnsafeBytes { raw in

@@ -92,7 +92,6 @@ package final class Socket: @unchecked Sendable {
     /// Waits until the socket is readable or writable, or the deadline passes.
     package func waitUntil(_ readiness: Readiness, deadline: Deadline, operation: String) throws(TransportError) {
         while true {
-            if Task.isCancelled { throw TransportError.cancelled }
             let fd = fileDescriptor
             guard fd >= 0 else { throw TransportError.cancelled }
             let events = Int16(readiness == .readable ? POLLIN : POLLOUT)

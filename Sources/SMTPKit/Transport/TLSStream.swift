@@ -22,7 +22,12 @@ package final class TLSStream {
         guard let ssl = SSL_new(context.pointer) else {
             throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "SSL_new failed"))
         }
-        guard let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem()) else {
+        guard let readBIO = BIO_new(BIO_s_mem()) else {
+            SSL_free(ssl)
+            throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "BIO_new failed"))
+        }
+        guard let writeBIO = BIO_new(BIO_s_mem()) else {
+            BIO_free(readBIO)
             SSL_free(ssl)
             throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "BIO_new failed"))
         }
@@ -54,6 +59,8 @@ package final class TLSStream {
         let ok: Int32 = isAddress
             ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName)
             : SSL_set1_host(ssl, serverName)
+        // RFC 9525 §6.3: a wildcard counts only as the whole left-most label ("*.example.org").
+        SSL_set_hostflags(ssl, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
         if ok != 1 {
             throw TransportError.tlsSetupFailed(OpenSSLError.drain(or: "cannot check the certificate against '\(serverName)'"))
         }
@@ -62,8 +69,14 @@ package final class TLSStream {
     /// Runs the handshake to its end or throws; certificate problems are reported with
     /// OpenSSL's verification reason ("self-signed certificate", "hostname mismatch").
     package func handshake(deadline: Deadline) throws(TransportError) {
-        do {
-            _ = try drive("during the TLS handshake", deadline: deadline) { SSL_do_handshake(ssl) }
+        do throws(TransportError) {
+            // Only 1 is success: a close_notify (0) in the middle of the handshake is a failure.
+            let result = try drive("during the TLS handshake", deadline: deadline, failure: TransportError.tlsHandshakeFailed) {
+                SSL_do_handshake(ssl)
+            }
+            guard result == 1 else {
+                throw TransportError.tlsHandshakeFailed("the server ended TLS during the handshake")
+            }
         } catch let error where error.kind == .tlsHandshakeFailed || error.kind == .connectionClosed {
             let verification = SSL_get_verify_result(ssl)
             if verification != Int(X509_V_OK) {
@@ -74,10 +87,18 @@ package final class TLSStream {
         }
     }
 
+    /// True when the peer presented a certificate and it verified (chain and name).
+    var peerVerified: Bool {
+        context.verifiesCertificate && SSL_get0_peer_certificate(ssl) != nil
+            && SSL_get_verify_result(ssl) == Int(X509_V_OK)
+    }
+
     /// Decrypted bytes into `buffer`, waiting up to `deadline`; 0 when the peer closed TLS.
     package func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws(TransportError) -> Int {
         let count = Int32(clamping: buffer.count)
-        return Int(try drive("while reading", deadline: deadline) { SSL_read(ssl, buffer.baseAddress, count) })
+        return Int(try drive("while reading", deadline: deadline, failure: Self.ioFailure("while reading")) {
+            SSL_read(ssl, buffer.baseAddress, count)
+        })
     }
 
     /// Encrypts and sends all of `bytes` before `deadline`.
@@ -86,7 +107,9 @@ package final class TLSStream {
         while offset < bytes.count {
             let count = Int32(clamping: bytes.count - offset)
             let base = bytes.baseAddress! + offset
-            let written = try drive("while sending", deadline: deadline) { SSL_write(ssl, base, count) }
+            let written = try drive("while sending", deadline: deadline, failure: Self.ioFailure("while sending")) {
+                SSL_write(ssl, base, count)
+            }
             guard written > 0 else { throw TransportError.connectionClosed("while sending") }
             offset += Int(written)
         }
@@ -100,12 +123,19 @@ package final class TLSStream {
     }
 
     /// What was negotiated, and the peer's certificate.
-    package var sessionInfo: TLSSessionInfo { TLSSessionInfo(ssl: ssl, verified: context.verifiesCertificate) }
+    package var sessionInfo: TLSSessionInfo { TLSSessionInfo(ssl: ssl, verified: peerVerified) }
+
+    /// An OpenSSL failure after the handshake: a broken connection, not a handshake problem.
+    private static func ioFailure(_ what: String) -> (String) -> TransportError {
+        { reason in TransportError.ioFailed(what, reason: "TLS error: \(reason)") }
+    }
 
     /// Calls `operation` until it makes progress, feeding OpenSSL from the socket and
     /// sending what it produced. Returns the operation's positive result, or 0 on a clean
     /// TLS close (close_notify).
-    private func drive(_ what: String, deadline: Deadline, _ operation: () -> Int32) throws(TransportError) -> Int32 {
+    /// - Parameter failure: makes the error for an OpenSSL failure from its reason text.
+    private func drive(_ what: String, deadline: Deadline, failure: (String) -> TransportError,
+                       _ operation: () -> Int32) throws(TransportError) -> Int32 {
         while true {
             ERR_clear_error()
             let result = operation()
@@ -116,14 +146,14 @@ package final class TLSStream {
             case SSL_ERROR_WANT_READ:
                 try fillInput(what, deadline: deadline)
             case SSL_ERROR_WANT_WRITE:
-                continue
+                // Memory BIOs never refuse a write; should that change, do not spin forever.
+                if deadline.hasPassed { throw TransportError.timedOut(what, seconds: deadline.budget) }
             case SSL_ERROR_ZERO_RETURN:
                 return 0
             case SSL_ERROR_SYSCALL:
                 throw TransportError.connectionClosed(what)
             default:
-                let reason = OpenSSLError.drain(or: "TLS error \(status)")
-                throw TransportError.tlsHandshakeFailed(reason)
+                throw failure(OpenSSLError.drain(or: "TLS error \(status)"))
             }
         }
     }

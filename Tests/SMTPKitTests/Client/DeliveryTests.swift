@@ -147,7 +147,7 @@ struct DeliveryTests {
         let second = try ClientFixture.message(subject: "Second", body: "two\n")
         let envelope = Envelope(sender: ClientFixture.user, recipients: ["bob@example.net"])
 
-        let reports = try await client.sendAll([.message(first), .message(second)], envelope: envelope)
+        let reports = try await client.sendAll([(.message(first), envelope), (.message(second), envelope)]).map { try $0.get() }
 
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.finalReply.code == 250 })

@@ -177,8 +177,8 @@ struct RecipientTests {
     }
 
     @Test func recipientRefusalKeepsTheConnectionUsableForTheNextMessage() async throws {
-        // sendAll stops at the first failure; a refused recipient in a non-pipelined session
-        // leaves with RSET, so the session ends with QUIT rather than a dropped connection.
+        // A refused recipient in a non-pipelined session leaves with RSET, so the session
+        // goes on to the next message and ends with QUIT rather than a dropped connection.
         let server = try ClientFixture.startServer {
             $0.tls = .none
             $0.pipelining = false
@@ -188,12 +188,14 @@ struct RecipientTests {
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
         let envelope = Envelope(sender: ClientFixture.user, recipients: ["nosuch@x.test"])
 
-        await #expect(throws: SMTPError.self) {
-            try await client.sendAll([.message(try ClientFixture.message()), .message(try ClientFixture.message())], envelope: envelope)
-        }
+        let results = try await client.sendAll([(.message(try ClientFixture.message()), envelope),
+                                                (.message(try ClientFixture.message()), envelope)])
 
+        #expect(results.count == 2)
+        for result in results { #expect(throws: SMTPError.self) { try result.get() } }
         let session = try #require(ClientFixture.finishedSessions(server).first)
         #expect(session.ending == "quit")
-        #expect(session.lines.filter { $0.hasPrefix("MAIL ") }.count == 1)
+        #expect(session.lines.filter { $0.hasPrefix("MAIL ") }.count == 2)
+        #expect(session.lines.filter { $0 == "RSET" }.count == 2)
     }
 }
