@@ -10,10 +10,12 @@
 # localhost/127.0.0.1, a Postfix instance (own config, queue, data dir and log file) and a
 # Dovecot used only as Postfix's SASL server. Listeners, all on 127.0.0.1:
 #   $SMTPKIT_INTEROP_RELAY_PORT      (10025) plain relay like a campus server: no TLS, no AUTH
+#   $SMTPKIT_INTEROP_LEGACY_PORT     (10026) the same relay without SMTPUTF8 and 8BITMIME
 #   $SMTPKIT_INTEROP_SUBMISSION_PORT (10587) submission like Microsoft 365: STARTTLS + AUTH required
 #   $SMTPKIT_INTEROP_SMTPS_PORT      (10465) implicit TLS (RFC 8314) + AUTH required
-# Mailboxes: alice@interop.test, bob@interop.test (Maildirs); any other interop.test
-# address is refused at RCPT with 550; nothing is ever relayed elsewhere.
+# Mailboxes (Maildirs): alice, bob, carol, dave and blåbær (SMTPUTF8) @interop.test, and
+# kari@bücher.interop.test (its IDNA form kari@xn--bcher-kva.interop.test); any other
+# address there is refused at RCPT with 550; nothing is ever relayed elsewhere.
 # Login: alice@interop.test / $SMTPKIT_INTEROP_PASSWORD (default: a fixed test value).
 # Also: $SMTPKIT_BIN (the binary to test), $SMTPKIT_INTEROP_WAIT (seconds a delivery may
 # take, 20), $SMTPKIT_INTEROP_COMMAND_TIMEOUT (seconds one smtpkit run may take, 60).
@@ -28,6 +30,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 HELPERS="$SCRIPT_DIR/interop"
 
 RELAY_PORT="${SMTPKIT_INTEROP_RELAY_PORT:-10025}"
+LEGACY_PORT="${SMTPKIT_INTEROP_LEGACY_PORT:-10026}"
 SUBMISSION_PORT="${SMTPKIT_INTEROP_SUBMISSION_PORT:-10587}"
 SMTPS_PORT="${SMTPKIT_INTEROP_SMTPS_PORT:-10465}"
 export SMTPKIT_INTEROP_PASSWORD="${SMTPKIT_INTEROP_PASSWORD:-interop-Pa55-w0rd-7c1f}"
@@ -181,6 +184,7 @@ cleanup() {
 fill_template() {  # $1 template, $2 output
     sed -e "s|@ROOT@|$ROOT|g" \
         -e "s|@RELAY_PORT@|$RELAY_PORT|g" \
+        -e "s|@LEGACY_PORT@|$LEGACY_PORT|g" \
         -e "s|@SUBMISSION_PORT@|$SUBMISSION_PORT|g" \
         -e "s|@SMTPS_PORT@|$SMTPS_PORT|g" \
         -e "s|@MAIL_UID@|$MAIL_UID|g" \
@@ -224,6 +228,10 @@ configure_postfix() {
     cat >"$PF_ETC/vmailbox" <<'EOF'
 alice@interop.test  interop.test/alice/
 bob@interop.test    interop.test/bob/
+carol@interop.test  interop.test/carol/
+dave@interop.test   interop.test/dave/
+blåbær@interop.test interop.test/blaabaer/
+kari@xn--bcher-kva.interop.test interop.test/kari/
 EOF
     # Creates the queue's subdirectories with Postfix's own owners and modes.
     "$POSTFIX" -c "$PF_ETC" check >&2 || die "postfix check failed for $PF_ETC"
@@ -252,9 +260,9 @@ wait_until() {  # $1 seconds, $2 description, rest = command
 
 start_stack() {
     local port
-    for port in "$RELAY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
         if port_in_use "$port"; then
-            die "127.0.0.1:$port is already in use (another interop run? a mail server?); free it or set SMTPKIT_INTEROP_{RELAY,SUBMISSION,SMTPS}_PORT"
+            die "127.0.0.1:$port is already in use (another interop run? a mail server?); free it or set SMTPKIT_INTEROP_{RELAY,LEGACY,SUBMISSION,SMTPS}_PORT"
         fi
     done
     ROOT="$(mktemp -d "${TMPDIR:-/tmp}/$TMP_PREFIX.XXXXXXXX")"
@@ -276,10 +284,10 @@ start_stack() {
     "$DOVECOT" -c "$ROOT/dovecot/dovecot.conf" || die "dovecot did not start"
     wait_until 10 "Dovecot's auth socket" test -S "$PF_QUEUE/private/auth"
     "$POSTFIX" -c "$PF_ETC" start >&2 || die "postfix did not start"
-    for port in "$RELAY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
         wait_until 10 "a listener on 127.0.0.1:$port" port_in_use "$port"
     done
-    log "up: relay 127.0.0.1:$RELAY_PORT, submission 127.0.0.1:$SUBMISSION_PORT (STARTTLS), implicit TLS 127.0.0.1:$SMTPS_PORT"
+    log "up: relay 127.0.0.1:$RELAY_PORT, legacy relay 127.0.0.1:$LEGACY_PORT, submission 127.0.0.1:$SUBMISSION_PORT (STARTTLS), implicit TLS 127.0.0.1:$SMTPS_PORT"
 }
 
 # ---------------------------------------------------------------- check runner
@@ -330,7 +338,7 @@ expect_delivered() {
     local user=$1 tag=$2 count=${3:-1} out
     if ! out="$(py_check wait --maildir "$MAIL_ROOT/interop.test/$user" --tag "$tag" \
         --count "$count" --timeout "$DELIVERY_TIMEOUT" --queue "$PF_QUEUE" 2>&1)"; then
-        echo "not delivered to $user@interop.test as expected:"
+        echo "not delivered to the Maildir interop.test/$user as expected:"
         printf '%s\n' "$out"
         show_last_run
         return 1
@@ -384,6 +392,12 @@ write_tricky_body() {
     } >"$1"
 }
 
+# write_png FILE: a valid 1x1 PNG image.
+write_png() {
+    printf '%s' "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==" |
+        base64 -d >"$1"
+}
+
 # ---------------------------------------------------------------- main
 
 main() {
@@ -396,11 +410,12 @@ main() {
             cat <<EOF
 The interop stack is running (Ctrl-C stops it):
   relay        127.0.0.1:$RELAY_PORT   no TLS, no AUTH
+  legacy relay 127.0.0.1:$LEGACY_PORT   as the relay, without SMTPUTF8 and 8BITMIME
   submission   127.0.0.1:$SUBMISSION_PORT   STARTTLS + AUTH required
   implicit TLS 127.0.0.1:$SMTPS_PORT   TLS on connect + AUTH required
   CA file      $CA_PEM
   login        $USER_NAME / $PASSWORD (\$SMTPKIT_INTEROP_PASSWORD)
-  mailboxes    $MAIL_ROOT/interop.test/{alice,bob}/new
+  mailboxes    $MAIL_ROOT/interop.test/{alice,bob,carol,dave,blaabaer,kari}/new
   logs         $ROOT/log/postfix.log, $ROOT/log/dovecot.log
 EOF
             sleep infinity &

@@ -18,13 +18,19 @@ what Postfix delivered; nothing is installed from PyPI).
   maildir_check.py check FILE [--body-equals F] [--body-contains TEXT]
                              [--subject S] [--absent-header NAME]
                              [--header NAME=SUBSTRING] [--header-excludes NAME=SUBSTRING]
+                             [--header-equals NAME=VALUE] [--header-count NAME=N]
+                             [--header-limits]
                              [--charset CS] [--valid-date] [--max-line 998]
-                             [--ascii-headers]
+                             [--ascii-headers] [--seven-bit] [--size-equals N]
+                             [--structure TREE] [--part-equals TYPE=F]
+                             [--attachment NAME=F] [--inline NAME=F]
+                             [--max-encoded-line 76]
       Parse the delivered message FILE and check it. --body-equals compares
-      the decoded body (transfer encoding undone) with the bytes of F; line
-      ends are compared in one form (CRLF and LF are the same line end, since
-      SMTP carries CRLF and Maildir stores LF) and everything else byte for
-      byte. Every problem is printed; exit 1 if there is any.
+      the decoded body (transfer encoding undone) of a single-part message
+      with the bytes of F; line ends are compared in one form (CRLF and LF
+      are the same line end, since SMTP carries CRLF and Maildir stores LF)
+      and everything else byte for byte. Every problem is printed; exit 1 if
+      there is any. The MIME options are described in mime_checks.py.
 """
 
 import argparse
@@ -33,6 +39,10 @@ import email.policy
 import os
 import sys
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree for the import below
+import mime_checks  # noqa: E402  (this directory's MIME checks)
+from mime_checks import header_text  # noqa: E402
 
 
 def read_message(path):
@@ -44,7 +54,7 @@ def read_message(path):
 def subject_of(path):
     try:
         _, msg = read_message(path)
-        return str(msg.get("Subject", ""))
+        return header_text(msg.get("Subject", ""))
     except (OSError, ValueError) as exc:  # a file being renamed, or unparsable
         return "<unreadable: %s>" % exc
 
@@ -166,7 +176,7 @@ def check_body(msg, args, problems):
 
 def check_headers(raw, msg, args, problems):
     if args.subject is not None:
-        got = str(msg.get("Subject", ""))
+        got = header_text(msg.get("Subject", ""))
         if got != args.subject:
             problems.append("Subject is %r, expected %r" % (got, args.subject))
     for name in args.absent_header:
@@ -175,7 +185,7 @@ def check_headers(raw, msg, args, problems):
                             % (name, str(msg.get(name))))
     for spec in args.header:
         name, _, want = spec.partition("=")
-        values = [str(v) for v in msg.get_all(name, [])]
+        values = [header_text(v) for v in msg.get_all(name, [])]
         if not values:
             problems.append("header %s: is missing" % name)
         elif not any(want in v for v in values):
@@ -184,9 +194,9 @@ def check_headers(raw, msg, args, problems):
     for spec in args.header_excludes:
         name, _, bad = spec.partition("=")
         for v in msg.get_all(name, []):
-            if bad in str(v):
+            if bad in header_text(v):
                 problems.append("header %s: is %r and must not contain %r"
-                                % (name, str(v), bad))
+                                % (name, header_text(v), bad))
     if args.charset is not None:
         got = msg.get_content_charset()
         if got != args.charset:
@@ -216,13 +226,38 @@ def check_headers(raw, msg, args, problems):
                 break
 
 
+def check_mime(raw, msg, args, problems):
+    if args.structure is not None:
+        mime_checks.check_structure(msg, args.structure, problems)
+    for spec in args.part_equals:
+        mime_checks.check_part_equals(msg, spec, problems, describe_difference)
+    for spec in args.attachment:
+        mime_checks.check_attachment(msg, spec, problems)
+    for spec in args.inline:
+        mime_checks.check_inline(msg, spec, problems)
+    if args.max_encoded_line:
+        mime_checks.check_encoded_lines(msg, args.max_encoded_line, problems)
+    if args.seven_bit:
+        mime_checks.check_seven_bit(raw, msg, problems)
+    if args.size_equals is not None:
+        mime_checks.check_size(raw, args.size_equals, problems)
+    for spec in args.header_equals:
+        mime_checks.check_header_equals(msg, spec, problems)
+    for spec in args.header_count:
+        mime_checks.check_header_count(msg, spec, problems)
+    if args.header_limits:
+        mime_checks.check_header_limits(raw, problems)
+
+
 def cmd_check(args):
     raw, msg = read_message(args.file)
     problems = []
-    for defect in getattr(msg, "defects", []):
-        problems.append("email parser reports a defect: %r" % defect)
+    for defect in mime_checks.part_defects(msg):
+        problems.append("email parser reports a defect: %s" % defect)
     check_headers(raw, msg, args, problems)
-    check_body(msg, args, problems)
+    if args.body_equals is not None or args.body_contains:
+        check_body(msg, args, problems)
+    check_mime(raw, msg, args, problems)
     for p in problems:
         print("  " + p, file=sys.stderr)
     if problems:
@@ -259,6 +294,16 @@ def main(argv):
     k.add_argument("--valid-date", action="store_true")
     k.add_argument("--max-line", type=int, default=0)
     k.add_argument("--ascii-headers", action="store_true")
+    k.add_argument("--header-equals", action="append", default=[])
+    k.add_argument("--header-count", action="append", default=[])
+    k.add_argument("--header-limits", action="store_true")
+    k.add_argument("--structure")
+    k.add_argument("--part-equals", action="append", default=[])
+    k.add_argument("--attachment", action="append", default=[])
+    k.add_argument("--inline", action="append", default=[])
+    k.add_argument("--max-encoded-line", type=int, default=0)
+    k.add_argument("--seven-bit", action="store_true")
+    k.add_argument("--size-equals", type=int)
     k.set_defaults(func=cmd_check)
 
     args = parser.parse_args(argv)

@@ -228,6 +228,73 @@ st_headers_untouched() {  # so that smtpkit's Date/Message-ID/From checks can fa
     py_check check "${DELIVERED[0]}" --absent-header From --absent-header Date --absent-header Message-ID
 }
 
+st_utf8_keywords() {  # the relay offers 8BITMIME and SMTPUTF8, the legacy relay neither
+    sw st19a --server "127.0.0.1:$RELAY_PORT" --to bob@interop.test --quit-after EHLO
+    sw_rc 0 && sw_has '^<- +250[- ]8BITMIME' && sw_has '^<- +250[- ]SMTPUTF8' || return 1
+    sw st19b --server "127.0.0.1:$LEGACY_PORT" --to bob@interop.test --quit-after EHLO
+    sw_rc 0 && sw_has '^<- +250 ' && sw_lacks '8BITMIME' && sw_lacks 'SMTPUTF8' &&
+        sw_lacks 'STARTTLS' && sw_lacks '^<- .*AUTH'
+}
+
+st_more_mailboxes() {  # carol, dave, blåbær (UTF-8) and kari at the IDNA domain
+    local user
+    for user in carol dave; do
+        sw "st20-$user" --server "127.0.0.1:$RELAY_PORT" --to "$user@interop.test" \
+            --header "Subject: [st20-$user]"
+        sw_rc 0 && expect_delivered "$user" "[st20-$user]" || return 1
+    done
+    sw st20-utf8 --server "127.0.0.1:$RELAY_PORT" --to 'blåbær@interop.test' \
+        --header 'Subject: [st20-utf8]'
+    sw_rc 0 && expect_delivered blaabaer '[st20-utf8]' || return 1
+    sw st20-idna --server "127.0.0.1:$LEGACY_PORT" --to 'kari@xn--bcher-kva.interop.test' \
+        --header 'Subject: [st20-idna]'
+    sw_rc 0 && expect_delivered kari '[st20-idna]'
+}
+
+must_fail() {  # FILE CHECK-OPTIONS...: maildir_check.py check must find a problem
+    local file=$1
+    shift
+    py_check check "$file" "$@" >/dev/null 2>&1 || return 0
+    echo "maildir_check.py check $* passed, but must fail"
+    return 1
+}
+
+st_reference_mime() {  # the MIME checks smtpkit's c17 uses pass on Python's message, and can fail
+    local d="$WORK/st21" size file
+    SW_OUT=""
+    mkdir -p "$d"
+    write_png "$d/chart.png"
+    head -c 100000 /dev/urandom >"$d/report.pdf"
+    head -c 1000 /dev/urandom >"$d/rapport-ø✓.pdf"
+    head -c 100000 /dev/zero >"$d/zeros.pdf"
+    printf 'Blåbærsyltetøy\n' >"$d/body.txt"
+    printf '<p>Chart: <img src="cid:chart.png"></p>\n' >"$d/body.html"
+    size="$(python3 "$HELPERS/reference_send.py" --port "$RELAY_PORT" --to bob@interop.test \
+        --subject "[st21] reference MIME" --body-file "$d/body.txt" --cte quoted-printable \
+        --html-file "$d/body.html" --inline "$d/chart.png" --attach "$d/report.pdf" \
+        --attach "$d/rapport-ø✓.pdf" --print-size)" || return 1
+    expect_delivered bob '[st21]' || return 1
+    file="${DELIVERED[0]}"
+    py_check check "$file" --structure "multipart/mixed(
+            multipart/alternative(text/plain,multipart/related(text/html,image/png)),
+            application/pdf,application/pdf)" \
+        --part-equals "text/plain=$d/body.txt" --part-equals "text/html=$d/body.html" \
+        --inline "chart.png=$d/chart.png" --attachment "report.pdf=$d/report.pdf" \
+        --attachment "rapport-ø✓.pdf=$d/rapport-ø✓.pdf" \
+        --max-line 998 --max-encoded-line 76 --seven-bit --ascii-headers \
+        --size-equals "$size" --header-count Subject=1 \
+        --header-equals "Subject=[st21] reference MIME" || return 1
+    must_fail "$file" --structure "multipart/mixed(text/plain,application/pdf)" &&
+        must_fail "$file" --attachment "report.pdf=$d/zeros.pdf" &&
+        must_fail "$file" --attachment "chart.png=$d/chart.png" &&
+        must_fail "$file" --inline "report.pdf=$d/report.pdf" &&
+        must_fail "$file" --part-equals "text/plain=$d/body.html" &&
+        must_fail "$file" --max-encoded-line 60 &&
+        must_fail "$file" --size-equals $((size + 1)) &&
+        must_fail "$file" --header-count Subject=2 &&
+        must_fail "$file" --header-equals "Subject=[st21]"
+}
+
 run_selftest() {
     echo "stack self-test (swaks $(swaks --version 2>/dev/null | head -n1 | awk '{print $NF}'), $(openssl version))"
     run_check st01 "relay: EHLO offers neither STARTTLS nor AUTH" st_relay_ehlo
@@ -248,4 +315,7 @@ run_selftest() {
     run_check st16 "reference client (smtplib): tricky body exact as QP and base64" st_reference_client
     run_check st17 "a Bcc header written by a client is delivered (not dropped)" st_bcc_header_kept
     run_check st18 "missing From/Date/Message-ID are not added by Postfix" st_headers_untouched
+    run_check st19 "relay offers 8BITMIME + SMTPUTF8; legacy relay neither (nor TLS, AUTH)" st_utf8_keywords
+    run_check st20 "carol, dave, blåbær (UTF-8) and kari@xn--bcher-kva.interop.test deliver" st_more_mailboxes
+    run_check st21 "reference client (Python email): MIME checks pass, and fail when they must" st_reference_mime
 }

@@ -60,6 +60,7 @@ sk_output_lacks() {  # FIXED string that must appear in neither stdout nor stder
 
 # Connection flags for each listener.
 relay_args() { printf '%s\n' --host 127.0.0.1 --port "$RELAY_PORT" --timeout 20; }
+legacy_args() { printf '%s\n' --host 127.0.0.1 --port "$LEGACY_PORT" --timeout 20; }
 submission_args() {
     printf '%s\n' --host 127.0.0.1 --port "$SUBMISSION_PORT" --ca-file "$CA_PEM" \
         --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
@@ -68,7 +69,45 @@ smtps_args() {
     printf '%s\n' --host 127.0.0.1 --port "$SMTPS_PORT" --tls tls --ca-file "$CA_PEM" \
         --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
 }
-RELAY=() SUBMISSION=() SMTPS=()
+RELAY=() LEGACY=() SUBMISSION=() SMTPS=()
+
+# What the last run's -v transcript shows: "<- 250-KEYWORD" lines of the EHLO reply
+# ("<~" once TLS is on) and the "-> MAIL FROM:..." / "-> RCPT TO:..." lines it sent.
+ehlo_offered() { grep -Eiq -- "^<[-~] +250[- ]$1( |\$)" "$SK_ERR"; }
+mail_line() { grep -E '^ *[-~]> MAIL FROM:' "$SK_ERR" | tail -n 1; }
+mail_has() { mail_line | grep -Eiq -- " $1( |\$)"; }
+sk_sent_line() {  # FIXED string the transcript must show on a line the client sent
+    grep -E '^ *[-~]> ' "$SK_ERR" | grep -Fq -- "$1" && return 0
+    echo "the transcript shows no client line containing $1"
+    sk_show
+    return 1
+}
+sk_no_mail() {  # the client gave up before MAIL FROM
+    [[ -z $(mail_line) ]] && return 0
+    echo "the client sent MAIL FROM, though it should have stopped before it"
+    sk_show
+    return 1
+}
+
+# check_negotiation FILE: the last run put BODY=8BITMIME and SMTPUTF8 on its MAIL line
+# only if the server's EHLO offered them (RFC 6152, RFC 6531); without BODY=8BITMIME
+# the delivered FILE must be 7-bit throughout, without SMTPUTF8 its header section ASCII.
+check_negotiation() {
+    local file=$1 keyword param args=()
+    for keyword in 8BITMIME SMTPUTF8; do
+        param=$keyword
+        [[ $keyword == 8BITMIME ]] && param=BODY=8BITMIME
+        if mail_has "$param" && ! ehlo_offered "$keyword"; then
+            echo "MAIL FROM carries $param, but the server did not offer $keyword"
+            sk_show
+            return 1
+        fi
+    done
+    mail_has BODY=8BITMIME || args+=(--seven-bit)
+    mail_has SMTPUTF8 || args+=(--ascii-headers)
+    echo "negotiated: $(mail_line); delivered file checked with: ${args[*]:-(nothing more)}"
+    py_check check "$file" "${args[@]}"
+}
 
 # ---------------------------------------------------------------- checks
 
@@ -333,8 +372,225 @@ c16_unreadable_body_file() {
     expect_nothing_delivered '[c16]'
 }
 
+# ---------------------------------------------------------------- real messages (issue 3)
+
+# c17's files in $WORK/c17: text and HTML bodies, an inline PNG, 300 KB of random bytes
+# (sent with ;type=application/pdf;name=report.pdf), and 5 MiB of random bytes whose
+# type comes from the name's .mp4.
+make_c17_files() {
+    local dir="$WORK/c17"
+    mkdir -p "$dir"
+    write_png "$dir/chart.png"
+    { printf '%%PDF-1.4\n'; head -c 307200 /dev/urandom; } >"$dir/random-300k.dat"
+    head -c $((5 * 1024 * 1024)) /dev/urandom >"$dir/big-video.mp4"
+    {
+        printf 'The quarterly numbers are in the chart and the report.\n'
+        printf 'Blåbærsyltetøy for everyone ✓\n'
+        printf '%s\n' "$(printf '%0.s0123456789' {1..12})"
+    } >"$dir/body.txt"
+    printf '<html><body><p>The quarterly numbers:</p>\n<img src="cid:chart.png" alt="chart">\n</body></html>\n' \
+        >"$dir/body.html"
+}
+
+c17_html_attachments() {
+    local d="$WORK/c17" size
+    make_c17_files
+    sk c17 send "${SUBMISSION[@]}" -v --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c17] HTML, inline image, attachments" \
+        --body-file "$d/body.txt" --html-file "$d/body.html" --attach "$d/chart.png;inline" \
+        --attach "$d/random-300k.dat;type=application/pdf;name=report.pdf" \
+        --attach "$d/big-video.mp4"
+    sk_rc 0 "sent" || return 1
+    size="$(mail_line | sed -nE 's/.* SIZE=([0-9]+).*/\1/p')"
+    if ehlo_offered SIZE && [[ -z $size ]]; then
+        echo "the server offered SIZE, but MAIL FROM has no SIZE= (RFC 1870)"; sk_show; return 1
+    fi
+    expect_delivered bob '[c17]' || return 1
+    py_check check "${DELIVERED[0]}" --structure "multipart/mixed(
+            multipart/related(multipart/alternative(text/plain,text/html),image/png),
+            application/pdf,video/mp4)" \
+        --part-equals "text/plain=$d/body.txt" --part-equals "text/html=$d/body.html" \
+        --inline "chart.png=$d/chart.png" --attachment "report.pdf=$d/random-300k.dat" \
+        --attachment "big-video.mp4=$d/big-video.mp4" \
+        --max-line 998 --max-encoded-line 76 ${size:+--size-equals "$size"} || return 1
+    check_negotiation "${DELIVERED[0]}"
+}
+
+# c18 on one listener: non-ASCII subject, display name, filename and body.
+c18_international_via() {  # NAME LISTENER-ARGS...
+    local name=$1 subject="[$1] Møte på fredag ✓ 日本語" from="Kari Nordmann Ærø <$USER_NAME>"
+    local body="$WORK/c18-body.txt" file="$WORK/c18/rapport-ø✓.pdf"
+    shift
+    mkdir -p "$WORK/c18"
+    printf 'Hei Kari,\nBlåbærsyltetøy på fredag?\n日本語のテキスト\n' >"$body"
+    [[ -f $file ]] || { printf '%%PDF-1.4\n'; head -c 20000 /dev/urandom; } >"$file"
+    sk "$name" send "$@" --tls none -v --from "$from" --to bob@interop.test \
+        --subject "$subject" --body-file "$body" --attach "$file"
+    sk_rc 0 "sent" || return 1
+    expect_delivered bob "[$name]" || return 1
+    py_check check "${DELIVERED[0]}" --subject "$subject" --header-equals "From=$from" \
+        --structure "multipart/mixed(text/plain,application/pdf)" \
+        --part-equals "text/plain=$body" --attachment "rapport-ø✓.pdf=$file" \
+        --max-line 998 --max-encoded-line 76 --header-limits || return 1
+    check_negotiation "${DELIVERED[0]}"
+}
+
+c18a_international_relay() { c18_international_via c18a "${RELAY[@]}"; }
+
+c18b_international_legacy() {
+    c18_international_via c18b "${LEGACY[@]}" || return 1
+    if ehlo_offered 8BITMIME || ehlo_offered SMTPUTF8; then
+        echo "the legacy listener offered 8BITMIME or SMTPUTF8; this check tests nothing"
+        sk_show
+        return 1
+    fi
+}
+
+c19_read_recipients() {
+    local raw="$WORK/c19.eml" body="$WORK/c19-body.txt" user
+    printf 'Hello all.\nBcc: this body line is text, not a header\nBcc:\nend\n' >"$body"
+    {
+        printf 'From: Alice <%s>\nTo: Bob <bob@interop.test>\nCc: alice@interop.test\n' "$USER_NAME"
+        printf 'Bcc: Carol <carol@interop.test>,\n\tdave@interop.test\n'
+        printf 'Subject: [c19] read recipients\nDate: Mon, 01 Jan 2024 12:00:00 +0000\n'
+        printf 'Message-ID: <c19.%s@interop.test>\nMIME-Version: 1.0\n' "$$"
+        printf 'Content-Type: text/plain; charset=us-ascii\n\n'
+        cat "$body"
+    } >"$raw"
+    SK_STDIN="$raw" sk c19 send "${RELAY[@]}" --tls none -v --read-recipients --message-file -
+    sk_rc 0 "sent" && sk_sent_line "MAIL FROM:<$USER_NAME>" || return 1
+    for user in bob alice carol dave; do
+        sk_sent_line "RCPT TO:<$user@interop.test>" || return 1
+    done
+    for user in bob alice carol dave; do
+        expect_delivered "$user" '[c19]' || return 1
+        py_check check "${DELIVERED[0]}" --absent-header Bcc --body-equals "$body" \
+            --header-equals "Subject=[c19] read recipients" --header-equals "Cc=alice@interop.test" \
+            --header "Return-Path=<$USER_NAME>" --header-excludes "To=carol" \
+            --header-excludes "To=dave" || return 1
+    done
+}
+
+# write_long_line_message FILE TAG LENGTH [crlf]: a raw message whose line 7 (the second
+# of the body) is LENGTH octets long; line ends LF, or CRLF when asked.
+write_long_line_message() {
+    local file=$1 tag=$2 length=$3 eol=${4:-lf}
+    {
+        printf 'From: %s\nTo: bob@interop.test\n' "$USER_NAME"
+        printf 'Subject: %s long line\nMIME-Version: 1.0\n\n' "$tag"
+        printf 'first\n%s\nlast\n' "$(head -c "$length" /dev/zero | tr '\0' x)"
+    } >"$file"
+    if [[ $eol == crlf ]]; then sed -i 's/$/\r/' "$file"; fi
+}
+
+c20_long_lines() {
+    write_long_line_message "$WORK/c20a.eml" '[c20a]' 999
+    sk c20a send "${RELAY[@]}" --tls none -v --from "$USER_NAME" --to bob@interop.test \
+        --message-file "$WORK/c20a.eml"
+    sk_rc 65 "a 999-octet line" && sk_stderr_has 'line 7\b' "the line number (line 7)" &&
+        sk_stderr_has '999' "the line's length (999)" && sk_no_mail || return 1
+    expect_nothing_delivered '[c20a]' || return 1
+    write_long_line_message "$WORK/c20b.eml" '[c20b]' 998 crlf
+    sk c20b send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --message-file "$WORK/c20b.eml"
+    sk_rc 0 "a 998-octet line (CRLF line ends)" || return 1
+    expect_delivered bob '[c20b]' || return 1
+    py_check check "${DELIVERED[0]}" --max-line 998 \
+        --body-equals <(printf 'first\n%s\nlast\n' "$(head -c 998 /dev/zero | tr '\0' x)")
+}
+
+c21a_utf8_local_part() {
+    sk c21a send "${RELAY[@]}" --tls none -v --from "$USER_NAME" --to "blåbær@interop.test" \
+        --subject "[c21a] SMTPUTF8" --body "to a non-ASCII mailbox"
+    sk_rc 0 "sent with SMTPUTF8" && sk_sent_line "RCPT TO:<blåbær@interop.test>" || return 1
+    mail_has SMTPUTF8 || { echo "MAIL FROM lacks SMTPUTF8 (RFC 6531 §3.4)"; sk_show; return 1; }
+    expect_delivered blaabaer '[c21a]' || return 1
+    py_check check "${DELIVERED[0]}" --header-equals "To=blåbær@interop.test" || return 1
+
+    sk c21a-unknown send "${RELAY[@]}" --tls none -v --from "$USER_NAME" \
+        --to "blåbær.ukjent@interop.test" --subject "[c21a-unknown] SMTPUTF8" --body "no"
+    sk_rc 65 "an unknown non-ASCII mailbox (550)" && sk_stderr_has '^<- +550 ' "the 550" &&
+        sk_stderr_has 'blåbær\.ukjent@interop\.test' "the refused address" || return 1
+    mail_has SMTPUTF8 || { echo "MAIL FROM lacks SMTPUTF8 (RFC 6531 §3.4)"; sk_show; return 1; }
+    expect_nothing_delivered '[c21a-unknown]' || return 1
+
+    sk c21a-legacy send "${LEGACY[@]}" --tls none -v --from "$USER_NAME" \
+        --to "blåbær@interop.test" --subject "[c21a-legacy] no SMTPUTF8" --body "no"
+    sk_rc 65 "a non-ASCII local part, server without SMTPUTF8" && sk_no_mail &&
+        sk_stderr_has 'SMTPUTF8' "SMTPUTF8" && sk_stderr_has 'blåbær@interop\.test' "the address" ||
+        return 1
+    expect_nothing_delivered '[c21a-legacy]'
+}
+
+c21b_idna_domain() {
+    sk c21b send "${LEGACY[@]}" --tls none -v --from "$USER_NAME" \
+        --to "Kari <kari@bücher.interop.test>" --subject "[c21b] IDNA" --body "to bücher"
+    sk_rc 0 "sent to the IDNA form" && sk_sent_line "RCPT TO:<kari@xn--bcher-kva.interop.test>" ||
+        return 1
+    expect_delivered kari '[c21b]' || return 1
+    py_check check "${DELIVERED[0]}" --header-equals "To=Kari <kari@xn--bcher-kva.interop.test>" ||
+        return 1
+    check_negotiation "${DELIVERED[0]}" || return 1
+
+    sk c21b-refused send "${LEGACY[@]}" --tls none -v --from "$USER_NAME" \
+        --to "kari@bücher.example" --subject "[c21b-refused] IDNA" --body "no"
+    sk_rc 65 "refused domain (554)" && sk_sent_line "RCPT TO:<kari@xn--bcher-kva.example>" &&
+        sk_stderr_has '^<- +554 ' "the 554" || return 1
+    if mail_has SMTPUTF8; then
+        echo "MAIL FROM carries SMTPUTF8, which was not offered"; sk_show; return 1
+    fi
+
+    sk c21b-utf8 send "${RELAY[@]}" --tls none -v --from "$USER_NAME" \
+        --to "kari@bücher.example" --subject "[c21b-utf8] IDNA" --body "no"
+    sk_rc 65 "refused domain (554)" && sk_stderr_has '^<- +554 ' "the 554" || return 1
+    # With SMTPUTF8 offered, either form is right; the U-label form needs SMTPUTF8.
+    if ! grep -Fq 'RCPT TO:<kari@xn--bcher-kva.example>' "$SK_ERR"; then
+        sk_sent_line "RCPT TO:<kari@bücher.example>" || return 1
+        mail_has SMTPUTF8 || { echo "a U-label domain without SMTPUTF8 on MAIL FROM"; sk_show; return 1; }
+    fi
+    expect_nothing_delivered '[c21b-'
+}
+
+c22_extra_headers() {
+    sk c22a send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c22a] headers" --header "X-Campaign: autumn" \
+        --reply-to "Team Ærø <team@interop.test>" --reply-to other@interop.test \
+        --in-reply-to "<abc@x>" --references "<r1@x>" --references "<abc@x>" --body "headers"
+    sk_rc 0 "sent" || return 1
+    expect_delivered bob '[c22a]' || return 1
+    py_check check "${DELIVERED[0]}" --header-equals "X-Campaign=autumn" \
+        --header-equals "Reply-To=Team Ærø <team@interop.test>, other@interop.test" \
+        --header-equals "In-Reply-To=<abc@x>" --header-equals "References=<r1@x> <abc@x>" \
+        --header-count Reply-To=1 --header-count In-Reply-To=1 --header-count References=1 \
+        --header-count X-Campaign=1 --ascii-headers || return 1
+
+    sk c22b send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c22b] from --subject" --header "Subject: [c22b] from --header" --body "one Subject"
+    sk_rc 0 "sent" || return 1
+    expect_delivered bob '[c22b]' || return 1
+    py_check check "${DELIVERED[0]}" --header-count Subject=1 || return 1
+
+    sk c22c send "${RELAY[@]}" --tls none --from "$USER_NAME" --to bob@interop.test \
+        --subject "[c22c] injection" --header $'X-Note: a\r\nBcc: carol@interop.test' --body "no"
+    sk_rc 64 "a header value with CR LF" || return 1
+    expect_nothing_delivered '[c22c]' || return 1
+
+    # Long non-ASCII text: encoded words of at most 75 characters, whole characters
+    # each, lines folded at 78, and the same text after decoding.
+    local words subject to
+    words="$(printf '%0.sMøte på fredag ✓ 日本語のテキスト ' {1..6})"
+    subject="[c22d] ${words}slutt" to="Kari Nordmann Ærø ${words% } <bob@interop.test>"
+    sk c22d send "${RELAY[@]}" --tls none --from "$USER_NAME" --to "$to" --subject "$subject" \
+        --header "X-Note: $words" --body "long header text"
+    sk_rc 0 "sent" || return 1
+    expect_delivered bob '[c22d]' || return 1
+    py_check check "${DELIVERED[0]}" --subject "$subject" --header-equals "To=$to" \
+        --header-equals "X-Note=${words% }" --header-limits
+}
+
 run_smtpkit_checks() {
     mapfile -t RELAY < <(relay_args)
+    mapfile -t LEGACY < <(legacy_args)
     mapfile -t SUBMISSION < <(submission_args)
     mapfile -t SMTPS < <(smtps_args)
     TRICKY_BODY="$WORK/tricky-body.txt"
@@ -358,4 +614,12 @@ run_smtpkit_checks() {
     run_check c14 "password_file: 0600 works, readable by others exit 78 (chmod 600)" c14_password_file
     run_check c15 "body from standard input" c15_stdin_body
     run_check c16 "unreadable --body-file: exit 66" c16_unreadable_body_file
+    run_check c17 "text + HTML + inline PNG + 300 KB + 5 MiB via submission: tree, hashes, lines" c17_html_attachments
+    run_check c18a "international subject/name/filename/body, server with 8BITMIME + SMTPUTF8" c18a_international_relay
+    run_check c18b "the same, server without them: 7-bit, ASCII headers, no BODY=/SMTPUTF8" c18b_international_legacy
+    run_check c19 "-t from stdin: To, Cc, folded Bcc all receive, no Bcc header, body intact" c19_read_recipients
+    run_check c20 "--message-file: 999-octet line exit 65 naming it, nothing sent; 998 delivered" c20_long_lines
+    run_check c21a "non-ASCII local part: SMTPUTF8 delivered / 550 exit 65 / no SMTPUTF8 exit 65" c21a_utf8_local_part
+    run_check c21b "non-ASCII domain: IDNA (xn--) without SMTPUTF8, refused domain exit 65" c21b_idna_domain
+    run_check c22 "--header, --reply-to, --in-reply-to, --references; one Subject; no CR LF; long text folded" c22_extra_headers
 }
