@@ -87,6 +87,7 @@ public final class SMTPServer: @unchecked Sendable {
             let thread = Thread { [self] in
                 defer { finished.leave() }
                 let record = ServerSession(server: self, connection: connection).run()
+                TLSLibrary.finishThread()
                 lock.withLock {
                     liveConnections[key] = nil
                     sessionRecords.append(record)

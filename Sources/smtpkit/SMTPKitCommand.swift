@@ -22,6 +22,7 @@ struct SMTPKitCommand: AsyncParsableCommand {
     /// all after a message was delivered: writes report EPIPE instead, and are dropped.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        TLSLibrary.keepAliveUntilExit()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

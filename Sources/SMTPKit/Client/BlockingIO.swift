@@ -13,6 +13,7 @@ enum BlockingIO {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
                 let thread = Thread {
                     let result = Result { try body(hook) }
+                    TLSLibrary.finishThread()
                     // A cancelled task learns it was cancelled — unless the message may already
                     // have been delivered: that must never be hidden behind a CancellationError.
                     if case .failure(let error) = result, hook.isCancelled,
