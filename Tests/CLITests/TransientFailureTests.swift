@@ -14,85 +14,41 @@ struct TransientFailureTests {
 
     // MARK: 75
 
+    /// A server that fails in a way that may pass: each is exit 75, nothing delivered.
+    struct Temporary: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        let fault: ServerFault
+        var timeout = "5"
+        var mentions: String?
+    }
+
+    @Test("75: temporary failures", arguments: [
+        Temporary(testDescription: "a server that never greets (--timeout 1)", fault: .silence(at: .greeting), timeout: "1", mentions: "timed out"),
+        Temporary(testDescription: "--timeout bounds the whole reply, not each byte (a dripping server)", fault: .drip(at: .ehlo, interval: 0.4), timeout: "2"),
+        Temporary(testDescription: "a 451 to MAIL FROM", fault: .reply(to: .mail, lines: ["451 4.3.0 Temporary lookup failure"]), mentions: "Temporary lookup failure"),
+        Temporary(testDescription: "the connection drops after the final dot: delivery status unknown", fault: .drop(at: .endOfData), mentions: "unknown"),
+        Temporary(testDescription: "a 421 greeting", fault: .reply(to: .greeting, lines: ["421 4.3.2 Too busy, try later"]), mentions: "Too busy"),
+        Temporary(testDescription: "no reply to the final dot within --timeout: delivery status unknown", fault: .silence(at: .endOfData), timeout: "1", mentions: "unknown"),
+        Temporary(testDescription: "the server hangs up right after its greeting", fault: .drop(at: .ehlo)),
+    ])
+    func temporary(_ scenario: Temporary) async throws {
+        let server = try TestServer {
+            $0.tls = .none
+            $0.faults = [scenario.fault]
+        }
+        defer { server.stop() }
+        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", scenario.timeout] + Mail.basic())
+        Self.expectFailure(result, 75)
+        if let words = scenario.mentions { #expect(result.stderr.contains(words), "\(result)") }
+        #expect(server.messages.isEmpty)
+    }
+
     @Test("75: connection refused (nothing listening)")
     func connectionRefused() async throws {
         let port = try deadPort()
         let result = try await CLI.run(["send", "--host", "127.0.0.1", "--port", String(port)] + Self.plain + Mail.basic())
         Self.expectFailure(result, 75)
         #expect(result.stderr.contains("127.0.0.1"), "\(result)")
-    }
-
-    @Test("75: --timeout 1 against a server that never greets")
-    func silentServer() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.silence(at: .greeting)]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", "1"] + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(result.stderr.contains("timed out"), "\(result)")
-    }
-
-    @Test("75: --timeout bounds the whole reply, not each byte (a dripping server)")
-    func drippingServer() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.drip(at: .ehlo, interval: 0.4)]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", "2"] + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(server.messages.isEmpty)
-    }
-
-    @Test("75: a 451 to MAIL FROM")
-    func temporaryMailRejection() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.reply(to: .mail, lines: ["451 4.3.0 Temporary lookup failure"])]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(result.stderr.contains("Temporary lookup failure"), "\(result)")
-        #expect(server.messages.isEmpty)
-    }
-
-    @Test("75: the connection drops after the final dot: delivery status unknown, never success")
-    func dropAfterData() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.drop(at: .endOfData)]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", "5"] + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(result.stderr.contains("unknown"), "\(result)")
-    }
-
-    @Test("75: a 421 greeting")
-    func serviceNotAvailable() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.reply(to: .greeting, lines: ["421 4.3.2 Too busy, try later"])]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(result.stderr.contains("Too busy"), "\(result)")
-    }
-
-    @Test("75: no reply to the final dot within --timeout: delivery status unknown")
-    func silentAfterData() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.silence(at: .endOfData)]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", "1"] + Mail.basic())
-        Self.expectFailure(result, 75)
-        #expect(result.stderr.contains("unknown"), "\(result)")
     }
 
     @Test("75: the server never answers STARTTLS")
@@ -102,17 +58,6 @@ struct TransientFailureTests {
         let result = try await CLI.run(["send"] + server.tlsAddress + ["--timeout", "1"] + Mail.basic())
         Self.expectFailure(result, 75)
         #expect(result.stderr.contains("timed out"), "\(result)")
-    }
-
-    @Test("75: the server hangs up right after its greeting")
-    func dropAfterGreeting() async throws {
-        let server = try TestServer {
-            $0.tls = .none
-            $0.faults = [.drop(at: .ehlo)]
-        }
-        defer { server.stop() }
-        let result = try await CLI.run(["send"] + server.address + Self.plain + ["--timeout", "5"] + Mail.basic())
-        Self.expectFailure(result, 75)
     }
 
     @Test("the profile's timeout applies when no --timeout is given")
