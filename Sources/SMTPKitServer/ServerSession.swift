@@ -83,7 +83,7 @@ final class ServerSession {
             if count == 0 || server.isStopped { return nil }
             readCount += 1
             if record.received.count < 64 << 20 { record.received += scratch[0..<count] }
-            buffer.append(Array(scratch[0..<count]))
+            scratch.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
     }
 

@@ -29,13 +29,14 @@ enum ExitStatus {
     static let noPermission: Int32 = 77
     static let config: Int32 = 78
 
-    /// The exit code for `error`.
-    static func code(for error: Error) -> Int32 {
+    /// The exit code for `error`; nil for errors that are not SMTPKit's (ArgumentParser's own,
+    /// such as a help request, which it reports itself).
+    static func code(for error: Error) -> Int32? {
         switch error {
         case let error as CLIError: return error.code
-        case let error as TransportError: return code(for: error)
-        case let error as SMTPError: return code(for: error)
-        case let error as AuthenticationError: return code(for: error)
+        case let error as TransportError: return transportCode(error)
+        case let error as SMTPError: return rejectionCode(error)
+        case let error as AuthenticationError: return authenticationCode(error)
         case let error as SMTPProtocolError:
             return error.kind == .invalidArgument || error.kind == .commandTooLong ? usage : protocolError
         case let error as MessageError:
@@ -43,11 +44,11 @@ enum ExitStatus {
             if error.kind == .lineTooLong { return dataError }
             return usage
         case is ConfigError: return config
-        default: return software
+        default: return nil
         }
     }
 
-    private static func code(for error: TransportError) -> Int32 {
+    private static func transportCode(_ error: TransportError) -> Int32 {
         switch error.kind {
         case .hostNotFound: return noHost
         case .tlsHandshakeFailed, .certificateRejected: return unavailable
@@ -57,7 +58,7 @@ enum ExitStatus {
         }
     }
 
-    private static func code(for error: SMTPError) -> Int32 {
+    private static func rejectionCode(_ error: SMTPError) -> Int32 {
         switch error.kind {
         case .unexpectedReply: return protocolError
         case .startTLSNotOffered: return unavailable
@@ -68,7 +69,7 @@ enum ExitStatus {
         }
     }
 
-    private static func code(for error: AuthenticationError) -> Int32 {
+    private static func authenticationCode(_ error: AuthenticationError) -> Int32 {
         switch error.kind {
         case .rejected: return error.isTransient ? temporaryFailure : noPermission
         case .notOffered, .mechanismNotOffered: return unavailable
@@ -145,7 +146,7 @@ enum Terminal {
     static func fail(_ error: Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
         Terminal.error("smtpkit: error: \(error)")
-        return ExitCode(ExitStatus.code(for: error))
+        return ExitCode(ExitStatus.code(for: error) ?? ExitStatus.software)
     }
 }
 

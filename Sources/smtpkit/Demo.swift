@@ -20,14 +20,6 @@ struct Demo: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        do {
-            try await demo()
-        } catch {
-            throw Terminal.fail(error)
-        }
-    }
-
-    private func demo() async throws {
         var settings = ServerConfiguration()
         settings.hostname = "demo.smtpkit.test"
         let password = (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 36) }.joined()

@@ -9,14 +9,6 @@ struct Probe: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        do {
-            try await probe()
-        } catch {
-            throw Terminal.fail(error)
-        }
-    }
-
-    private func probe() async throws {
         let resolver = SettingsResolver(options: connection)
         var profile = try resolver.profile()
         profile.user = nil  // probing never logs in, so no password is fetched

@@ -14,17 +14,13 @@ struct Profiles: AsyncParsableCommand {
         var config: String?
 
         func run() async throws {
-            do {
-                guard let file = try SettingsResolver(configPath: config).configFile() else {
-                    Terminal.out("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
-                    return
-                }
-                Terminal.out("# \(file.path)")
-                for name in file.profileNames {
-                    Terminal.out((name == file.defaultProfile ? "* " : "  ") + name)
-                }
-            } catch {
-                throw Terminal.fail(error)
+            guard let file = try SettingsResolver(configPath: config).configFile() else {
+                Terminal.out("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
+                return
+            }
+            Terminal.out("# \(file.path)")
+            for name in file.profileNames {
+                Terminal.out((name == file.defaultProfile ? "* " : "  ") + name)
             }
         }
     }
@@ -37,21 +33,17 @@ struct Profiles: AsyncParsableCommand {
         var config: String?
 
         func run() async throws {
-            do {
-                let resolver = SettingsResolver(configPath: config)
-                guard let file = try resolver.configFile() else {
-                    throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
-                }
-                let profile = try file.profile(named: name)
-                Terminal.out("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
-                for (key, value) in profile.settings {
-                    Terminal.out("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
-                }
-                let port = profile.port ?? (profile.tls == .implicit ? 465 : 587)
-                if profile.tls == nil { Terminal.out("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
-            } catch {
-                throw Terminal.fail(error)
+            let resolver = SettingsResolver(configPath: config)
+            guard let file = try resolver.configFile() else {
+                throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
             }
+            let profile = try file.profile(named: name)
+            Terminal.out("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
+            for (key, value) in profile.settings {
+                Terminal.out("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
+            }
+            let port = profile.port ?? (profile.tls == .implicit ? 465 : 587)
+            if profile.tls == nil { Terminal.out("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
         }
 
         /// Values as they are, with what a user needs to know about password sources;

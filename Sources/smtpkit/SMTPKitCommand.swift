@@ -23,15 +23,23 @@ struct SMTPKitCommand: AsyncParsableCommand {
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
         TLSLibrary.keepAliveUntilExit()
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // usage errors, --help, --version: ArgumentParser's own output
+        }
+        // Every error a subcommand throws is reported once, here, with its exit code.
+        do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            // ArgumentParser's own (help for a command group, ExitCode) it reports itself.
+            let known = error is ExitCode || ExitStatus.code(for: error) != nil
+            exit(withError: known ? Terminal.fail(error) : error)
         }
     }
 }

@@ -40,7 +40,7 @@ extension Send {
             guard let sender = flagSender ?? raw.headers.envelopeSender ?? profileSender else {
                 throw CLIError.usage("no sender: give --from or put a From header in the message")
             }
-            let recipients = Self.unique((raw.headers.recipients + explicit).map(\.address))
+            let recipients = Mailbox.uniqued(raw.headers.recipients + explicit).map(\.address)
             guard !recipients.isEmpty else {
                 throw CLIError.usage("--read-recipients: the message has no To, Cc or Bcc recipient (and none was given with --to)")
             }
@@ -50,7 +50,7 @@ extension Send {
         guard let sender = flagSender ?? profileSender else {
             throw CLIError.usage("no sender: give --from ADDRESS (or use --read-recipients to take it from the message)")
         }
-        let recipients = Self.unique(explicit.map(\.address))
+        let recipients = Mailbox.uniqued(explicit).map(\.address)
         guard !recipients.isEmpty else { throw CLIError.usage("no recipient: --to, --cc and --bcc hold no address") }
         let raw = try rejectingBadInput { path == "-" ? try RawMessageFile.standardInput() : try RawMessageFile(path: path) }
         return (.source(raw), Envelope(sender: sender.address, recipients: recipients))
@@ -105,10 +105,5 @@ extension Send {
         } catch {
             throw CLIError.usage("\(flag): \(error)")
         }
-    }
-
-    static func unique(_ addresses: [String]) -> [String] {
-        var seen = Set<String>()
-        return addresses.filter { seen.insert($0.lowercased()).inserted }
     }
 }

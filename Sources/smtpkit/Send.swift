@@ -71,14 +71,6 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await send()
-        } catch {
-            throw Terminal.fail(error)
-        }
-    }
-
-    private func send() async throws {
         let resolver = SettingsResolver(options: connection)
         var profile = try resolver.profile()
         if allowPartial { profile.allowPartial = true }

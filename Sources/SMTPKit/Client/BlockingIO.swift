@@ -14,14 +14,7 @@ enum BlockingIO {
                 let thread = Thread {
                     let result = Result { try body(hook) }
                     TLSLibrary.finishThread()
-                    // A cancelled task learns it was cancelled — unless the message may already
-                    // have been delivered: that must never be hidden behind a CancellationError.
-                    if case .failure(let error) = result, hook.isCancelled,
-                       (error as? SMTPError)?.kind != .deliveryStatusUnknown {
-                        continuation.resume(throwing: CancellationError())
-                    } else {
-                        continuation.resume(with: result)
-                    }
+                    continuation.resume(with: result.mapError { outcome(of: $0, cancelled: hook.isCancelled) })
                 }
                 thread.name = name
                 thread.start()
@@ -30,6 +23,13 @@ enum BlockingIO {
             hook.cancel()
         }
     }
+}
+
+/// What a task sees for `error`: `CancellationError` once it was cancelled — unless the
+/// message may already have been delivered, which must never hide behind a cancellation.
+func outcome(of error: any Error, cancelled: Bool) -> any Error {
+    guard cancelled, (error as? SMTPError)?.kind != .deliveryStatusUnknown else { return error }
+    return CancellationError()
 }
 
 /// Where the I/O thread registers its socket so that a cancelled task can shut it down.

@@ -35,11 +35,7 @@ public struct SMTPClient: Sendable {
 
     /// Sends `content` with an explicit envelope.
     public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
-        let result = try await sendAll([(content, envelope)])[0]
-        if case .failure(let error) = result, Task.isCancelled, (error as? SMTPError)?.kind != .deliveryStatusUnknown {
-            throw CancellationError()
-        }
-        return try result.get()
+        try await sendAll([(content, envelope)])[0].mapError { outcome(of: $0, cancelled: Task.isCancelled) }.get()
     }
 
     /// Sends several messages over one connection, one transaction each (RFC 5321 §3.3).

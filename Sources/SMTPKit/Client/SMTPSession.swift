@@ -100,7 +100,7 @@ package final class SMTPSession {
                 guard count > 0 else {
                     throw TransportError.connectionClosed("before replying to \(what)")
                 }
-                lines.append(Array(scratch[0..<count]))
+                scratch.withUnsafeBytes { lines.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             }
         } catch let error as TransportError where error.kind == .timedOut {
             isBroken = true

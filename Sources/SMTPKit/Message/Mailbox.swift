@@ -5,6 +5,14 @@
 /// domains are accepted (RFC 6531/6532); ``isASCII`` tells whether sending to or from
 /// this address needs `SMTPUTF8`.
 public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
+    /// `mailboxes` with repeats removed, order kept: two are the same address when their
+    /// local parts are equal and their domains equal ignoring case (RFC 5321 §2.4: only the
+    /// receiving host may interpret the local part). The rule every envelope list uses.
+    public static func uniqued(_ mailboxes: [Mailbox]) -> [Mailbox] {
+        var seen = Set<String>()
+        return mailboxes.filter { seen.insert($0.localPart + "@" + $0.domain.lowercased()).inserted }
+    }
+
     /// The phrase shown before the address (`Kari Nordmann` in `Kari Nordmann <kari@example.no>`),
     /// already decoded from RFC 2047 and unquoted. Written RFC 2047-encoded when not ASCII.
     public var displayName: String?

@@ -78,15 +78,7 @@ public struct Message: Sendable {
     /// The envelope recipients for `RCPT TO` (RFC 5321 §3.3): To, then Cc, then Bcc, each
     /// address once. Addresses are compared with the domain case-insensitive and the local
     /// part exact (RFC 5321 §2.4: only the receiving host may interpret the local part).
-    public var recipients: [Mailbox] {
-        var seen = Set<String>()
-        var result: [Mailbox] = []
-        for mailbox in to + cc + bcc {
-            let key = mailbox.localPart + "@" + mailbox.domain.lowercased()
-            if seen.insert(key).inserted { result.append(mailbox) }
-        }
-        return result
-    }
+    public var recipients: [Mailbox] { Mailbox.uniqued(to + cc + bcc) }
 
     /// True when the sender or a recipient has a non-ASCII address, so the session needs
     /// `SMTPUTF8` (RFC 6531 §3.4).

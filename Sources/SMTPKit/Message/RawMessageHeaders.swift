@@ -91,10 +91,7 @@ public struct RawMessageHeaders: Sendable {
     /// The envelope recipients `sendmail -t` takes from the headers: ``to``, then ``cc``, then
     /// ``bcc``, each address once. Two addresses are the same when their local parts are equal
     /// and their domains equal ignoring case (RFC 5321 §2.4: only the domain is case-insensitive).
-    public var recipients: [Mailbox] {
-        var seen = Set<String>()
-        return (to + cc + bcc).filter { seen.insert($0.localPart + "@" + $0.domain.lowercased()).inserted }
-    }
+    public var recipients: [Mailbox] { Mailbox.uniqued(to + cc + bcc) }
 
     /// The envelope sender (`MAIL FROM`, RFC 5321 §3.3) to use when none is given: the first
     /// ``from`` mailbox, as `msmtp --read-envelope-from` and mutt do; nil when there is no From.
