@@ -2,68 +2,65 @@ import ArgumentParser
 import SMTPKit
 
 /// The flags that pick and reach a server, shared by `send` and `probe`.
-/// Each one overrides the same-named key of the profile.
+/// Each one is the same-named setting of a profile (``ProfileSetting``: its help text, and the
+/// rule its value must follow), laid over the config file's profile as the top layer.
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "Profile from the config file (default: the file's default_profile).")
     var profile: String?
     @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")
     var config: String?
-    @Option(help: "Server host name or address.")
+    @Option(help: Self.help("host"))
     var host: String?
-    @Option(help: "Server port (default: 465 with --tls tls, otherwise 587).")
+    @Option(help: Self.help("port"))
     var port: Int?
-    @Option(help: "none | starttls (required) | tls (implicit, RFC 8314). Default: tls on port 465, else starttls.")
+    @Option(help: Self.help("tls"))
     var tls: TLSMode?
-    @Option(help: "PEM file of CA certificates to trust instead of the system store.")
+    @Option(help: Self.help("ca_file"))
     var caFile: String?
-    @Flag(help: "Do not verify the server's certificate (INSECURE: anyone on the path can read the session).")
+    @Flag(help: Self.help("insecure_skip_verify"))
     var insecureSkipVerify = false
-    @Option(help: "auto | plain | login | xoauth2 | none.")
+    @Option(help: Self.help("auth"))
     var auth: AuthChoice?
-    @Option(help: "User name for SMTP AUTH.")
+    @Option(help: Self.help("user"))
     var user: String?
-    @Option(help: "Read the password from this environment variable.")
+    @Option(help: Self.help("password_env"))
     var passwordEnv: String?
-    @Option(help: "Run this shell command and use its output as the password.")
+    @Option(help: Self.help("password_command"))
     var passwordCommand: String?
-    @Option(help: "Read the password from the first line of this file (must be chmod 600).")
+    @Option(help: Self.help("password_file"))
     var passwordFile: String?
-    @Flag(help: "Allow sending the password over an unencrypted connection.")
+    @Flag(help: Self.help("allow_plaintext_auth"))
     var allowPlaintextAuth = false
-    @Option(help: "Name to send in EHLO/HELO (default: this host's FQDN or an address literal).")
+    @Option(help: Self.help("helo"))
     var helo: String?
-    @Option(help: "Seconds to wait for the connection and for each whole reply (default: RFC 5321's per-phase limits).")
+    @Option(help: Self.help("timeout"))
     var timeout: Double?
     @Flag(name: [.short, .long], help: "Print the SMTP dialogue as it happens (passwords masked).")
     var verbose = false
 
+    /// The flags' values checked by the same rules as a config file's (one rule per setting).
     func validate() throws {
-        if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be between 1 and 65535, not \(port)") }
-        if let timeout, !(timeout > 0 && timeout <= 86_400) {
-            throw ValidationError("--timeout must be a number of seconds between 0 and 86400 (a day)")
-        }
         let sources = [passwordEnv, passwordCommand, passwordFile].compactMap { $0 }
         if sources.count > 1 {
             throw ValidationError("give only one of --password-env, --password-command, --password-file")
+        }
+        do {
+            try asProfile.validate()
+        } catch let error as ConfigError {
+            let flag = error.key.flatMap(ProfileSetting.named)?.flag ?? "a flag"
+            throw ValidationError("\(flag): \(error.description)")
         }
     }
 
     /// The flags as a profile layer: set values only, to lay over the config file's.
     var asProfile: Profile {
-        var layer = Profile()
-        layer.host = host
-        layer.port = port
-        layer.tls = tls
-        layer.caFile = caFile
-        layer.insecureSkipVerify = insecureSkipVerify ? true : nil
-        layer.auth = auth
-        layer.user = user
-        layer.passwordEnv = passwordEnv
-        layer.passwordCommand = passwordCommand
-        layer.passwordFile = passwordFile
-        layer.allowPlaintextAuth = allowPlaintextAuth ? true : nil
-        layer.helo = helo
-        layer.timeout = timeout
-        return layer
+        Profile(host: host, port: port, tls: tls, caFile: caFile, insecureSkipVerify: insecureSkipVerify ? true : nil,
+                auth: auth, user: user, passwordEnv: passwordEnv, passwordCommand: passwordCommand,
+                passwordFile: passwordFile, allowPlaintextAuth: allowPlaintextAuth ? true : nil, helo: helo,
+                timeout: timeout)
+    }
+
+    private static func help(_ key: String) -> ArgumentHelp {
+        ArgumentHelp(ProfileSetting.named(key)?.summary ?? "")
     }
 }

@@ -29,10 +29,10 @@ struct Demo: AsyncParsableCommand {
         defer { server.stop() }
         Terminal.out("=== SMTPKit demo: server listening on 127.0.0.1:\(server.port) (STARTTLS, AUTH PLAIN LOGIN, PIPELINING)")
 
-        var configuration = SMTPClientConfiguration(host: "127.0.0.1", port: server.port, tlsMode: .startTLS)
-        configuration.tls = TLSConfiguration(caCertificatesPEM: server.caCertificatePEM)
-        configuration.credentials = Credentials(user: "student@smtpkit.test", secret: password)
-        configuration.timeouts = .uniform(20)
+        // The same path as `send --profile`: a profile layer, resolved by the library.
+        let profile = Profile(host: "127.0.0.1", port: server.port, tls: .startTLS, user: "student@smtpkit.test", timeout: 20)
+        var configuration = try SMTPClientConfiguration(resolving: profile, passwordPrompt: { _ in password })
+        configuration.tls.caCertificatesPEM = server.caCertificatePEM
         let transcript = quiet ? nil : Terminal.transcript(toStandardOutput: true)
         let client = SMTPClient(configuration: configuration, transcript: transcript)
         let message = Message(

@@ -9,11 +9,13 @@ struct Probe: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let resolver = SettingsResolver(options: connection)
-        var profile = try resolver.profile()
-        profile.user = nil  // probing never logs in, so no password is fetched
+        let loader = ProfileLoader(options: connection)
+        var profile = try loader.profile()
+        // Probing never logs in, so the login settings do not apply: a profile whose login
+        // could not be used (plaintext, no password source) can still be probed.
+        profile.user = nil
         profile.auth = .disabled
-        let configuration = try resolver.clientConfiguration(profile)
+        let configuration = try loader.configuration(profile)
         if !configuration.tls.verifiesCertificate {
             Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked")
         }

@@ -14,7 +14,7 @@ struct Profiles: AsyncParsableCommand {
         var config: String?
 
         func run() async throws {
-            guard let file = try SettingsResolver(configPath: config).configFile() else {
+            guard let file = try ProfileLoader(configPath: config).configFile() else {
                 Terminal.out("no config file (looked for $SMTPKIT_CONFIG and ~/.config/smtpkit/config.toml); see Configs/config.toml")
                 return
             }
@@ -33,17 +33,25 @@ struct Profiles: AsyncParsableCommand {
         var config: String?
 
         func run() async throws {
-            let resolver = SettingsResolver(configPath: config)
-            guard let file = try resolver.configFile() else {
+            let loader = ProfileLoader(configPath: config)
+            guard let file = try loader.configFile() else {
                 throw CLIError.config("no config file found; pass --config FILE or create ~/.config/smtpkit/config.toml")
             }
             let profile = try file.profile(named: name)
             Terminal.out("# \(file.path)" + (name.map { " [profiles.\($0)]" } ?? ""))
             for (key, value) in profile.settings {
-                Terminal.out("\(key) = \(Self.display(key: key, value: value, environment: resolver.environment))")
+                Terminal.out("\(key) = \(Self.display(key: key, value: value, environment: loader.environment))")
             }
-            let port = profile.port ?? (profile.tls == .implicit ? 465 : 587)
-            if profile.tls == nil { Terminal.out("tls = \(TLSMode.defaultMode(forPort: port).rawValue)  # default for port \(port)") }
+            // What the library resolves the unset port and mode to (no secret is read).
+            let (port, mode) = TLSMode.resolve(port: profile.port, mode: profile.tls)
+            if profile.port == nil, profile.host != nil { Terminal.out("port = \(port)  # default for tls \(mode.rawValue)") }
+            if profile.tls == nil { Terminal.out("tls = \(mode.rawValue)  # default for port \(port)") }
+            do {
+                _ = try SMTPClientConfiguration(resolving: profile, environment: loader.environment,
+                                                passwordPrompt: { _ in "" })
+            } catch {
+                Terminal.out("# cannot send as it is: \(error)")
+            }
         }
 
         /// Values as they are, with what a user needs to know about password sources;

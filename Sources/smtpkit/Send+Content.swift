@@ -21,8 +21,7 @@ extension Send {
         guard !message.recipients.isEmpty else {
             throw CLIError.usage("no recipient: --to, --cc and --bcc hold no address")
         }
-        let envelope = Envelope(sender: sender.address, recipients: message.recipients.map(\.address))
-        return (.message(message), envelope)
+        return (.message(message), Envelope(for: message))
     }
 
     /// A complete message from a file or standard input; with `--read-recipients` its headers
@@ -40,20 +39,20 @@ extension Send {
             guard let sender = flagSender ?? raw.headers.envelopeSender ?? profileSender else {
                 throw CLIError.usage("no sender: give --from or put a From header in the message")
             }
-            let recipients = Mailbox.uniqued(raw.headers.recipients + explicit).map(\.address)
+            let recipients = Mailbox.uniqued(raw.headers.recipients + explicit)
             guard !recipients.isEmpty else {
                 throw CLIError.usage("--read-recipients: the message has no To, Cc or Bcc recipient (and none was given with --to)")
             }
-            return (.source(raw), Envelope(sender: sender.address, recipients: recipients))
+            return (.source(raw), Envelope(sender: sender, recipients: recipients))
         }
         let profileSender = try profile.from.map { try mailbox($0, flag: "from (profile)") }
         guard let sender = flagSender ?? profileSender else {
             throw CLIError.usage("no sender: give --from ADDRESS (or use --read-recipients to take it from the message)")
         }
-        let recipients = Mailbox.uniqued(explicit).map(\.address)
+        let recipients = Mailbox.uniqued(explicit)
         guard !recipients.isEmpty else { throw CLIError.usage("no recipient: --to, --cc and --bcc hold no address") }
         let raw = try rejectingBadInput { path == "-" ? try RawMessageFile.standardInput() : try RawMessageFile(path: path) }
-        return (.source(raw), Envelope(sender: sender.address, recipients: recipients))
+        return (.source(raw), Envelope(sender: sender, recipients: recipients))
     }
 
     /// Errors in a raw message's content are bad input data (EX_DATAERR); unreadable input is 66.

@@ -71,11 +71,11 @@ struct Send: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolver = SettingsResolver(options: connection)
-        var profile = try resolver.profile()
-        if allowPartial { profile.allowPartial = true }
+        var loader = ProfileLoader(options: connection)
+        if allowPartial { loader.flags.allowPartial = true }
+        let profile = try loader.profile()
         let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
-        let configuration = try resolver.clientConfiguration(profile)
+        let configuration = try loader.configuration(profile)
         if !configuration.tls.verifiesCertificate {
             Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
         }

@@ -111,7 +111,7 @@ struct SendTLSAuthTests {
         try Self.expectDelivered(result, server)
     }
 
-    @Test("--password-file readable by others → 78 saying chmod 600; no connection made", arguments: [0o644, 0o640, 0o604, 0o660])
+    @Test("--password-file readable by others → 78 saying chmod 600; no AUTH sent", arguments: [0o644, 0o640, 0o604, 0o660])
     func passwordFileOpen(mode: Int) async throws {
         let server = try TestServer()
         let files = try TemporaryDirectory()
@@ -124,7 +124,9 @@ struct SendTLSAuthTests {
         #expect(result.stderr.contains(path), "the file should be named: \(result)")
         #expect(!result.allOutput.contains(TestServer.password), "\(result)")
         #expect(server.messages.isEmpty)
-        #expect(sessions.isEmpty, "the password source is checked before connecting")
+        // The password is fetched right before AUTH (lazily); a refused source means no AUTH at all.
+        #expect(!sessions.contains { $0.lines.contains { $0.hasPrefix("AUTH") } }, "\(sessions)")
+        #expect(sessions.allSatisfy { $0.ending == "quit" }, "\(sessions)")
     }
 
     @Test("--password-file that does not exist → 78")

@@ -200,9 +200,10 @@ struct RunnerTests {
 
     @Test("the child gets a fresh HOME and no SMTPKIT_CONFIG")
     func isolatedEnvironment() async throws {
-        let result = try await CLI.run(["send", "--password-command", "echo HOME=$HOME CONFIG=${SMTPKIT_CONFIG-unset} >&2; exit 1",
-                                        "--host", "127.0.0.1", "--port", String(try deadPort()), "--user", "u",
-                                        "--from", Mail.from, "--to", Mail.to, "--body", "x"])
+        let server = try TestServer()
+        defer { server.stop() }
+        let result = try await CLI.run(["send", "--password-command", "echo HOME=$HOME CONFIG=${SMTPKIT_CONFIG-unset} >&2; exit 1"]
+                                       + server.tlsAddress + ["--user", "u", "--from", Mail.from, "--to", Mail.to, "--body", "x"])
         #expect(result.status == 78, "\(result)")
         #expect(result.stderr.contains("CONFIG=unset"), "\(result)")
         #expect(result.stderr.contains("HOME=" + NSTemporaryDirectory().replacingOccurrences(of: "//", with: "/"))

@@ -1,26 +1,89 @@
 import Foundation
 
-/// Runs blocking socket and OpenSSL work on a thread of its own, never on Swift's
-/// cooperative pool, and bridges the result back with a continuation (DESIGN.md, Concurrency).
-/// Task cancellation shuts the registered connection down, which wakes the blocked thread.
+/// Runs blocking socket and OpenSSL work on a thread of its own — never on Swift's
+/// cooperative pool, nor on Dispatch's, which a few blocked connections could exhaust — and
+/// bridges the result back with a continuation (DESIGN.md, Concurrency). Each connection has
+/// its own ``IOThread``, so its work items run one at a time, in the order they were
+/// submitted. Task cancellation shuts the registered socket down, which wakes the blocked thread.
 enum BlockingIO {
+    /// Runs `body` on `thread`.
+    /// - Parameter shielded: ignore the task's cancellation (for QUIT at the end of a scope,
+    ///   which must go out even when the task was cancelled; it is bounded by its own timeout).
     static func run<T: Sendable>(
-        _ name: String,
+        on thread: IOThread,
+        shielded: Bool = false,
         _ body: @escaping @Sendable (_ cancellation: CancellationHook) throws -> T
     ) async throws -> T {
         let hook = CancellationHook()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-                let thread = Thread {
-                    let result = Result { try body(hook) }
-                    TLSLibrary.finishThread()
-                    continuation.resume(with: result.mapError { outcome(of: $0, cancelled: hook.isCancelled) })
+        let operation = { (continuation: CheckedContinuation<T, Error>) in
+            thread.submit {
+                let result = Result { () throws -> T in
+                    if hook.isCancelled && !shielded { throw CancellationError() }
+                    return try body(hook)
                 }
-                thread.name = name
-                thread.start()
+                // OpenSSL's per-thread state goes before the result is handed back, so no
+                // thread-exit clean-up can race the process's own at exit.
+                TLSLibrary.finishThread()
+                continuation.resume(with: result.mapError { outcome(of: $0, cancelled: hook.isCancelled) })
             }
+        }
+        if shielded { return try await withCheckedThrowingContinuation(operation) }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation(operation)
         } onCancel: {
             hook.cancel()
+        }
+    }
+
+    /// Runs `body` once on a thread that ends with it (a probe: one operation, no connection kept).
+    static func runOnce<T: Sendable>(
+        _ name: String, _ body: @escaping @Sendable (_ cancellation: CancellationHook) throws -> T
+    ) async throws -> T {
+        let thread = IOThread(name: name)
+        defer { thread.stop() }
+        return try await run(on: thread, body)
+    }
+}
+
+/// A thread that runs submitted work items one at a time, in order, until stopped.
+final class IOThread: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var stopping = false
+
+    init(name: String) {
+        let thread = Thread { [self] in loop() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// Queues `job`; it runs after every job submitted before it.
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
+    }
+
+    /// Lets the thread end once the jobs already queued have run.
+    func stop() {
+        condition.withLock {
+            stopping = true
+            condition.signal()
+        }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !stopping { condition.wait() }
+            guard !jobs.isEmpty else {
+                condition.unlock()
+                return
+            }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
         }
     }
 }

@@ -4,14 +4,18 @@ import Logging
 /// SMTP AUTH (RFC 4954).
 ///
 /// ```swift
-/// let client = SMTPClient(configuration: .init(host: "smtp.office365.com", port: 587,
-///                         credentials: Credentials(user: "me@example.org", secret: password)))
+/// let file = try ConfigFile.load(path: configPath)
+/// let client = SMTPClient(configuration: try SMTPClientConfiguration(resolving: file.profile(named: "office365")))
 /// let message = Message(from: try Mailbox("me@example.org"), to: [try Mailbox("you@example.org")],
 ///                       subject: "Hi", body: "I love computer networks!")
 /// let report = try await client.send(message)
 /// ```
-/// Each call opens a connection, runs the session on a thread of its own and closes it.
+///
+/// ``send(_:)`` opens a connection for one message; ``withConnection(isolation:_:)`` holds one
+/// open for as many as you send in its closure. A client holds no connection itself: it is a
+/// value that says how to connect, free to copy and share between tasks.
 public struct SMTPClient: Sendable {
+    /// Where and how this client connects.
     public let configuration: SMTPClientConfiguration
     private let logger: Logger
     private let transcript: TranscriptHandler?
@@ -27,48 +31,55 @@ public struct SMTPClient: Sendable {
         self.transcript = transcript
     }
 
-    /// Sends `message` to all its To, Cc and Bcc recipients, from its From address.
-    public func send(_ message: Message) async throws -> DeliveryReport {
-        let envelope = Envelope(sender: message.from.address, recipients: message.recipients.map(\.address))
-        return try await send(.message(message), envelope: envelope)
-    }
-
-    /// Sends `content` with an explicit envelope.
-    public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
-        try await sendAll([(content, envelope)])[0].mapError { outcome(of: $0, cancelled: Task.isCancelled) }.get()
-    }
-
-    /// Sends several messages over one connection, one transaction each (RFC 5321 §3.3).
+    /// Opens a connection — connect, greeting, EHLO, TLS, AUTH, once — runs `body` with it,
+    /// and then sends QUIT and closes it, whether `body` returns, throws or its task is
+    /// cancelled (QUIT is bounded by ``SMTPTimeouts/quit``).
     ///
-    /// A message the server refuses does not stop the others (its transaction is reset);
-    /// once the connection itself fails, every message not yet sent gets that error. So
-    /// the result says, message by message, which were delivered — nothing is lost to an
-    /// error that came later.
-    /// - Throws: only when the session cannot be set up at all (connect, TLS, AUTH).
-    public func sendAll(_ messages: [(MessageContent, Envelope)]) async throws -> [Result<DeliveryReport, any Error>] {
+    /// The connection is valid only inside `body`; a call on it afterwards throws
+    /// ``SMTPError/Kind/connectionUnusable``.
+    /// - Throws: what opening the connection throws (``TransportError``, ``SMTPError``,
+    ///   ``AuthenticationError``, ``ConfigError`` for a password source), or what `body` throws.
+    public func withConnection<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (SMTPConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await SMTPConnection.open(configuration, transcript: transcript, logger: logger)
+        let result: Result
+        do {
+            result = try await body(connection)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        return result
+    }
+
+    /// Sends `message` to all its To, Cc and Bcc recipients, from its From address, over a
+    /// connection of its own.
+    public func send(_ message: Message) async throws -> DeliveryReport {
+        try await send(.message(message), envelope: Envelope(for: message))
+    }
+
+    /// Sends `content` with an explicit envelope over a connection of its own.
+    ///
+    /// The same steps as a one-message ``withConnection(isolation:_:)`` — open, one
+    /// transaction, QUIT whatever happens — run as one job on the connection's I/O thread,
+    /// without a hop back to the caller between them.
+    public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
         let configuration = configuration, logger = logger, transcript = transcript
-        return try await BlockingIO.run("smtpkit \(configuration.host)") { hook in
+        return try await BlockingIO.runOnce("smtpkit \(configuration.host)") { hook in
             let session = try SMTPSession.open(configuration, transcript: transcript, logger: logger, cancellation: hook)
             defer { session.quit() }
-            var results: [Result<DeliveryReport, any Error>] = []
-            var fatal: (any Error)?
-            for (content, envelope) in messages {
-                if let fatal {
-                    results.append(.failure(fatal))
-                    continue
-                }
-                results.append(Result { try session.send(content, envelope: envelope) })
-                if case .failure(let error) = results.last!, session.isBroken { fatal = error }
-            }
-            return results
+            return try session.send(content, envelope: envelope)
         }
     }
 
     /// Connects, reads the greeting and EHLO, sets up TLS when possible, and reports
-    /// what the server offers — without logging in or sending mail.
+    /// what the server offers — without logging in or sending mail (no password is fetched).
     public func probe() async throws -> ServerInfo {
         let configuration = configuration, logger = logger, transcript = transcript
-        return try await BlockingIO.run("smtpkit probe") { hook in
+        return try await BlockingIO.runOnce("smtpkit probe \(configuration.host)") { hook in
             try SMTPSession.probe(configuration, transcript: transcript, logger: logger, cancellation: hook)
         }
     }

@@ -29,6 +29,9 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let smtpUTF8Required = Kind(name: "smtpUTF8Required")
         /// The message has 8-bit data and the server does not offer 8BITMIME (RFC 6152 §3).
         public static let eightBitNotSupported = Kind(name: "eightBitNotSupported")
+        /// The connection cannot carry another transaction: the server closed it (421,
+        /// RFC 5321 §3.8), it broke, or its ``SMTPClient/withConnection(isolation:_:)`` scope ended.
+        public static let connectionUnusable = Kind(name: "connectionUnusable")
     }
 
     public let kind: Kind
@@ -55,7 +58,7 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
             let refused = recipients.filter { !$0.isAccepted }
             return !refused.isEmpty && refused.allSatisfy { $0.reply.isTransient }
         }
-        if kind == .deliveryStatusUnknown { return true }
+        if kind == .deliveryStatusUnknown || kind == .connectionUnusable { return true }
         return reply?.isTransient ?? false
     }
 
@@ -110,6 +113,10 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func eightBitNotSupported(_ server: String) -> SMTPError {
         SMTPError(.eightBitNotSupported, "the message contains 8-bit data and \(server) does not offer 8BITMIME (RFC 6152), so it cannot be sent as it is; encode its parts as quoted-printable or base64 first (or let smtpkit compose it); nothing was sent")
+    }
+
+    static func connectionUnusable(_ reason: String) -> SMTPError {
+        SMTPError(.connectionUnusable, "the connection can no longer be used: \(reason); nothing more was sent on it — open a new connection to go on")
     }
 
     static func smtpUTF8Required(_ address: String) -> SMTPError {

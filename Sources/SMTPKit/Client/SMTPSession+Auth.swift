@@ -7,20 +7,22 @@ extension SMTPSession {
     /// AUTH with the configured or best offered mechanism (RFC 4954 §4). Credentials never
     /// go over a connection that is not encrypted unless that was explicitly allowed.
     func authenticate() throws {
-        guard let credentials = configuration.credentials else { return }
-        guard connection.isEncrypted || configuration.allowPlaintextAuth else {
-            throw AuthenticationError.plaintextRefused
-        }
+        guard let provider = configuration.credentials else { return }
+        try configuration.checkCredentialPolicy(encrypted: connection.isEncrypted)
         let offered = capabilities.authMechanisms
         guard !offered.isEmpty else { throw AuthenticationError.notOffered(server: serverName) }
-        var mechanism = try Self.mechanism(for: configuration.auth, offered: offered, credentials: credentials)
+        let name = try Self.mechanismName(for: configuration.auth, offered: offered)
+        // The secret is fetched only now, right before AUTH, and only if AUTH can happen.
+        let credentials = try provider.credentials()
+        try Self.validate(user: credentials.user, secret: credentials.secret)
+        var mechanism = Self.mechanism(named: name, credentials: credentials)
         try exchange(&mechanism)
         authenticatedUser = credentials.user
     }
 
     /// Picks the mechanism: the one asked for, or with `auto` PLAIN then LOGIN, whichever
     /// the server lists first in that preference (both send the password once; PLAIN in one round trip).
-    static func mechanism(for choice: AuthChoice, offered: [String], credentials: Credentials) throws -> any SASLMechanism {
+    static func mechanismName(for choice: AuthChoice, offered: [String]) throws -> String {
         let wanted: [String]
         switch choice {
         case .auto, .disabled: wanted = ["PLAIN", "LOGIN"]
@@ -31,6 +33,10 @@ extension SMTPSession {
         guard let name = wanted.first(where: offered.contains) else {
             throw AuthenticationError.mechanismNotOffered(wanted, offered: offered)
         }
+        return name
+    }
+
+    static func mechanism(named name: String, credentials: Credentials) -> any SASLMechanism {
         switch name {
         case "PLAIN": return PlainMechanism(credentials: credentials)
         case "LOGIN": return LoginMechanism(credentials: credentials)

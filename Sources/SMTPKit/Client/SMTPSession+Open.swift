@@ -1,6 +1,15 @@
 import Logging
 
 extension SMTPSession {
+    /// What a session is opened for.
+    enum Purpose {
+        /// Sending mail: TLS as configured, then AUTH when there is a login.
+        case send
+        /// Looking at what the server offers: never AUTH, and STARTTLS is tried (not required)
+        /// after the first EHLO, by ``probe(_:transcript:logger:cancellation:)``.
+        case probe
+    }
+
     /// Connects and runs the session up to the point where mail can be sent:
     /// greeting → EHLO → [STARTTLS → EHLO] → [AUTH] (RFC 5321 §3.1, RFC 3207, RFC 4954).
     /// Everything that can be checked locally (credentials policy, the TLS settings and CA
@@ -9,17 +18,18 @@ extension SMTPSession {
     ///   task can shut it down from another thread.
     static func open(
         _ configuration: SMTPClientConfiguration,
+        purpose: Purpose = .send,
         transcript: TranscriptHandler?,
         logger: Logger,
-        authenticate: Bool = true,
         cancellation: CancellationHook? = nil
     ) throws -> SMTPSession {
-        // Refuse before a byte is sent: a password must not travel in clear (RFC 4954 §4).
-        if configuration.tlsMode == .plaintext && configuration.wantsAuthentication && !configuration.allowPlaintextAuth && authenticate {
-            throw AuthenticationError.plaintextRefused
+        let authenticate = purpose == .send && configuration.wantsAuthentication
+        if authenticate {
+            // Refuse before a byte is sent: a password must not travel in clear (RFC 4954 §4).
+            try configuration.checkCredentialPolicy(encrypted: configuration.tlsMode != .plaintext)
+            if let user = configuration.credentials?.user { try Self.validate(user: user) }
         }
-        if let credentials = configuration.credentials, authenticate { try Self.validate(credentials) }
-        let tlsContext = configuration.tlsMode == .plaintext && !configuration.probesTLS ? nil : try TLSContext.client(configuration.tls)
+        let tlsContext = configuration.tlsMode == .plaintext ? nil : try TLSContext.client(configuration.tls)
         transcript?(TranscriptEntry(direction: .info, encrypted: false, text: "Trying \(configuration.host):\(configuration.port)..."))
         let connection = try Connection.open(host: configuration.host, port: configuration.port,
                                              deadline: .after(seconds: configuration.timeouts.connect),
@@ -34,10 +44,10 @@ extension SMTPSession {
             }
             try session.readGreeting()
             try session.hello()
-            if configuration.tlsMode == .startTLS {
+            if configuration.tlsMode == .startTLS && purpose == .send {
                 try session.upgradeWithStartTLS()
             }
-            if authenticate && configuration.wantsAuthentication {
+            if authenticate {
                 try session.authenticate()
             }
             return session
@@ -82,8 +92,8 @@ extension SMTPSession {
 
     /// User names and secrets go inside SASL messages: NUL separates PLAIN's fields
     /// (RFC 4616 §2) and ^A XOAUTH2's, so neither may appear in them.
-    static func validate(_ credentials: Credentials) throws {
-        for (field, value) in [("user name", credentials.user), ("password", credentials.secret)] {
+    static func validate(user: String, secret: String = "") throws {
+        for (field, value) in [("user name", user), ("password", secret)] {
             if value.utf8.contains(where: { $0 == 0 || $0 == 1 || $0 == 10 || $0 == 13 }) {
                 throw SMTPProtocolError.invalidArgument(field: field, reason: "contains a control character (NUL, ^A, CR or LF)")
             }
@@ -137,7 +147,7 @@ extension SMTPSession {
     /// The TLS handshake, bounded by the connect timeout, then a transcript note of what it gave.
     /// `buffered` is the count of unread bytes after a STARTTLS reply (nil for implicit TLS).
     func startTLS(buffered: Int?) throws {
-        let context = try tlsContext ?? TLSContext.client(configuration.tls)
+        guard let context = tlsContext else { throw TransportError.tlsSetupFailed("TLS is off for this session") }
         try connection.startTLS(context: context, serverName: configuration.host, bufferedBytes: buffered,
                                 deadline: .after(seconds: timeouts.connect))
         if let info = connection.tlsInfo {

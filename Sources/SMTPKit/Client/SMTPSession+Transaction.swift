@@ -16,11 +16,12 @@ extension SMTPSession {
         guard !envelope.recipients.isEmpty else {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
-        let (envelope, needsSMTPUTF8) = try international(envelope, content: content)
+        let needsSMTPUTF8 = capabilities.smtpUTF8 && (!envelope.isASCII || content.needsUTF8Headers)
+        let addresses = try envelope.wireAddresses(smtpUTF8: needsSMTPUTF8)
         let source = try makeSource(content, smtpUTF8: needsSMTPUTF8)
-        let parameters = try mailParameters(for: source, smtpUTF8: needsSMTPUTF8)
-        let mail = Command.mail(from: envelope.sender, parameters: parameters)
-        let rcpts = envelope.recipients.map { Command.rcpt(to: $0, parameters: []) }
+        let parameters = try mailParameters(for: source, smtpUTF8: needsSMTPUTF8) + envelope.mailParameters
+        let mail = Command.mail(from: addresses.sender, parameters: parameters)
+        let rcpts = addresses.recipients.map { Command.rcpt(to: $0, parameters: envelope.recipientParameters) }
         for command in [mail] + rcpts { _ = try command.encoded() }  // validate all before sending any
 
         let mailReply: Reply
@@ -40,12 +41,12 @@ extension SMTPSession {
                 }
             }
             mailReply = replies[0]
-            results = zip(envelope.recipients, replies[1...]).map { RecipientResult(address: $0, reply: $1) }
+            results = zip(addresses.recipients, replies[1...]).map { RecipientResult(address: $0, reply: $1) }
             dataReply = replies.last
         } else {
             mailReply = try execute(mail, timeout: timeouts.mail)
             if mailReply.isPositive {
-                for (address, command) in zip(envelope.recipients, rcpts) {
+                for (address, command) in zip(addresses.recipients, rcpts) {
                     results.append(RecipientResult(address: address, reply: try execute(command, timeout: timeouts.rcpt)))
                 }
             }
@@ -87,40 +88,19 @@ extension SMTPSession {
 
     /// MAIL FROM parameters: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) — each
     /// only when the server offers it; a message over the SIZE limit is refused here.
-    private func mailParameters(for source: MessageDataSource, smtpUTF8: Bool) throws -> [String] {
-        var parameters: [String] = []
+    private func mailParameters(for source: MessageDataSource, smtpUTF8: Bool) throws -> [MailParameter] {
+        var parameters: [MailParameter] = []
         if let size = source.estimatedSize {
             if let limit = capabilities.sizeLimit, size > limit { throw SMTPError.messageTooLarge(size: size, limit: limit) }
-            if capabilities.supportsSize { parameters.append("SIZE=\(size)") }
+            if capabilities.supportsSize { parameters.append(.size(size)) }
         }
         if source.bodyType == .eightBitMIME {
             // RFC 6152 §3: 8-bit data only to a server that said it takes it.
             guard capabilities.eightBitMIME else { throw SMTPError.eightBitNotSupported(serverName) }
-            parameters.append("BODY=8BITMIME")
+            parameters.append(.body(.eightBitMIME))
         }
-        if smtpUTF8 { parameters.append("SMTPUTF8") }
+        if smtpUTF8 { parameters.append(.smtpUTF8) }
         return parameters
-    }
-
-    /// The envelope as this server can take it (RFC 6531 §3.4, RFC 5891): with SMTPUTF8,
-    /// UTF-8 addresses go as they are and the MAIL command says so; without it, a non-ASCII
-    /// domain goes in its IDNA (punycode) form, and an address whose local part is not ASCII
-    /// cannot be sent at all — an error before any MAIL.
-    private func international(_ envelope: Envelope, content: MessageContent) throws -> (Envelope, Bool) {
-        let addresses = [envelope.sender] + envelope.recipients
-        let utf8Envelope = addresses.contains { $0.utf8.contains { $0 >= 0x80 } }
-        if capabilities.smtpUTF8 {
-            var utf8Headers = false
-            if case .message(let message) = content { utf8Headers = message.requiresSMTPUTF8 }
-            return (envelope, utf8Envelope || utf8Headers)
-        }
-        guard utf8Envelope else { return (envelope, false) }
-        func ascii(_ address: String) throws -> String {
-            guard address.utf8.contains(where: { $0 >= 0x80 }) else { return address }
-            guard let converted = try Mailbox(address).asciiAddress() else { throw SMTPError.smtpUTF8Required(address) }
-            return converted
-        }
-        return (Envelope(sender: try ascii(envelope.sender), recipients: try envelope.recipients.map(ascii)), false)
     }
 
     /// The bytes to send. A composed message is rendered for this server: 8-bit parts only
@@ -185,5 +165,14 @@ extension SMTPSession {
         note(.client, "<message: \(total) octets>")
         note(.client, ".")
         try write(output, timeout: timeouts.dataBlock, operation: "the message data")
+    }
+}
+
+extension MessageContent {
+    /// Whether composing this content for a server with SMTPUTF8 puts UTF-8 in its headers
+    /// (RFC 6532), so MAIL FROM must say `SMTPUTF8` even for an ASCII envelope.
+    var needsUTF8Headers: Bool {
+        if case .message(let message) = self { return message.requiresSMTPUTF8 }
+        return false
     }
 }

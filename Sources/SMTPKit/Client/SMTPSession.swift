@@ -1,9 +1,10 @@
 import Logging
 
 /// The SMTP dialogue over one connection, synchronous and bounded by deadlines
-/// (RFC 5321 §4.5.3.2). Blocking; it runs on a thread of its own, never on the
-/// cooperative pool (``SMTPClient`` bridges it to `async`). One thread at a time.
-package final class SMTPSession {
+/// (RFC 5321 §4.5.3.2). Blocking; it runs on its connection's I/O thread, never on the
+/// cooperative pool (``SMTPConnection`` bridges it to `async`). It is `Sendable` only so
+/// that the thread's work items can carry it: it is never used by two threads at once.
+package final class SMTPSession: @unchecked Sendable {
     let configuration: SMTPClientConfiguration
     let connection: Connection
     let transcript: TranscriptHandler?
@@ -21,9 +22,12 @@ package final class SMTPSession {
     package internal(set) var greeting: Reply?
     /// Whether the server took EHLO (false: HELO fallback).
     package internal(set) var usedEHLO = false
+    /// The last reply read.
+    package internal(set) var lastReply: Reply?
     /// The user name the session authenticated as.
     package internal(set) var authenticatedUser: String?
-    /// Set when the connection can no longer carry commands (aborted DATA, protocol breach).
+    /// Set when the connection can no longer carry commands (aborted DATA, protocol breach,
+    /// a 421 from the server, RFC 5321 §3.8).
     package internal(set) var isBroken = false
 
     init(configuration: SMTPClientConfiguration, connection: Connection, transcript: TranscriptHandler?, logger: Logger) {
@@ -91,6 +95,9 @@ package final class SMTPSession {
                 while let line = try lines.nextLine() {
                     if let reply = try parser.consume(line) {
                         show(reply)
+                        lastReply = reply
+                        // 421: the server is closing the connection (RFC 5321 §3.8, §4.2.2).
+                        if reply.code == 421 { isBroken = true }
                         return reply
                     }
                 }

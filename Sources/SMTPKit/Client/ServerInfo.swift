@@ -1,5 +1,5 @@
-/// What `smtpkit probe` learns about a server without sending mail.
-public struct ServerInfo: Sendable, Equatable {
+/// What a probe (``SMTPClient/probe()``) learns about a server without sending mail.
+public struct ServerInfo: Sendable {
     /// The address connected to ("127.0.0.1:587").
     public let server: String
     /// The 220 greeting.
@@ -14,6 +14,8 @@ public struct ServerInfo: Sendable, Equatable {
     public let tls: TLSSessionInfo?
     /// Why TLS could not be set up, when it was tried and failed.
     public let tlsFailure: String?
+    /// The error that stopped TLS, when it was tried and failed.
+    public let tlsError: (any Error)?
 
     /// The capabilities that apply to mail sent now.
     public var capabilities: Capabilities { capabilitiesAfterTLS ?? capabilitiesBeforeTLS }

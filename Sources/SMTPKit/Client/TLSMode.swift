@@ -14,4 +14,17 @@ public enum TLSMode: String, Sendable, CaseIterable, Codable {
     public static func defaultMode(forPort port: Int) -> TLSMode {
         port == 465 ? .implicit : .startTLS
     }
+
+    /// The default port for a mode: 465 for implicit TLS (RFC 8314 §3.3), else 587 (submission, RFC 6409).
+    public static func defaultPort(for mode: TLSMode?) -> Int {
+        mode == .implicit ? 465 : 587
+    }
+
+    /// The port and mode a session uses, each from the other when unset — the one place
+    /// where these defaults are decided: no port means 465 with implicit TLS, else 587; no
+    /// mode means implicit TLS on 465, else required STARTTLS (RFC 8314 §3).
+    public static func resolve(port: Int?, mode: TLSMode?) -> (port: Int, mode: TLSMode) {
+        let port = port ?? defaultPort(for: mode)
+        return (port, mode ?? defaultMode(forPort: port))
+    }
 }

@@ -11,7 +11,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case fileNotFound, unreadable, syntax, unknownKey, wrongType, invalidValue
             case literalPassword, unknownProfile, passwordFileInsecure, passwordUnavailable
-            case conflictingPasswordSources
+            case conflictingPasswordSources, missingSetting
         }
 
         private let base: Base
@@ -39,6 +39,9 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let passwordUnavailable = Kind(.passwordUnavailable)
         /// More than one of `password_env`, `password_command`, `password_file` in one place.
         public static let conflictingPasswordSources = Kind(.conflictingPasswordSources)
+        /// A setting a session needs is not set in any layer (``ConfigError/key`` names it):
+        /// no `host`; an `auth` mechanism but no `user`; a `user` but no password source.
+        public static let missingSetting = Kind(.missingSetting)
 
         /// The case name, e.g. `unknownKey`.
         public var description: String { base.rawValue }
@@ -56,6 +59,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case passwordFileInsecure(path: String, mode: Int)
         case passwordUnavailable(source: PasswordSource, reason: String)
         case conflictingPasswordSources(profile: String?)
+        case missingSetting(reason: String)
     }
 
     private let reason: Reason
@@ -88,6 +92,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case .passwordFileInsecure: .passwordFileInsecure
         case .passwordUnavailable: .passwordUnavailable
         case .conflictingPasswordSources: .conflictingPasswordSources
+        case .missingSetting: .missingSetting
         }
     }
 
@@ -172,6 +177,11 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         ConfigError(.conflictingPasswordSources(profile: profile), file: file, line: line)
     }
 
+    /// The setting `key` is needed and not set, for `reason` ("no server is set").
+    public static func missingSetting(key: String, reason: String) -> ConfigError {
+        ConfigError(.missingSetting(reason: reason), key: key)
+    }
+
     // MARK: - Description
 
     /// `<file>:<line>: <what happened>. <what to do>.`
@@ -226,6 +236,8 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             let sources = "more than one of password_env, password_command and password_file"
             let what = profile.map { "\($0) sets \(sources)" } ?? "\(sources) is set"
             return what + ". Keep only one"
+        case .missingSetting(let reason):
+            return reason
         }
     }
 

@@ -80,62 +80,21 @@ struct ConfigParser {
         for key in ordered(table.keys, under: path) {
             guard let value = table[key] else { continue }
             let line = index.line(of: path + [key])
-            switch key {
-            case "host":
-                let host = try text(value, key, line)
-                guard !host.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
-                else { throw invalid(line, key, "'\(host)' is not a host name; write it without spaces") }
-                profile.host = host
-            case "port":
-                let port = try integer(value, key, line)
-                guard (1...65535).contains(port) else {
-                    throw invalid(line, key, "\(port) is not a TCP port; use a number from 1 to 65535")
-                }
-                profile.port = port
-            case "tls":
-                profile.tls = try choice(value, key, line, TLSMode.allCases)
-            case "ca_file":
-                profile.caFile = try filePath(value, key, line)
-            case "insecure_skip_verify":
-                profile.insecureSkipVerify = try boolean(value, key, line)
-            case "auth":
-                profile.auth = try choice(value, key, line, AuthChoice.allCases)
-            case "user":
-                profile.user = try text(value, key, line)
-            case "password_env":
-                let name = try text(value, key, line)
-                guard !name.contains("=") else {
-                    throw invalid(line, key, "'\(name)' is not an environment variable name")
-                }
-                profile.passwordEnv = name
-                passwordLines.append(line ?? 0)
-            case "password_command":
-                profile.passwordCommand = try text(value, key, line, singleLine: false)
-                passwordLines.append(line ?? 0)
-            case "password_file":
-                profile.passwordFile = try filePath(value, key, line)
-                passwordLines.append(line ?? 0)
-            case "allow_plaintext_auth":
-                profile.allowPlaintextAuth = try boolean(value, key, line)
-            case "from":
-                profile.from = try text(value, key, line)
-            case "helo":
-                let name = try text(value, key, line)
-                guard !name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
-                    throw invalid(line, key, "'\(name)' contains a space; EHLO takes one domain name (RFC 5321 §4.1.1.1)")
-                }
-                profile.helo = name
-            case "timeout":
-                profile.timeout = try seconds(value, key, line)
-            case "allow_partial":
-                profile.allowPartial = try boolean(value, key, line)
-            case "password":
+            if key == "password" {
                 throw ConfigError.literalPassword(file: file, line: line, profile: display)
-            default:
+            }
+            guard let setting = ProfileSetting.named(key) else {
                 throw ConfigError.unknownKey(
                     file: file, line: line, table: display, key: key,
                     suggestion: KeySuggestion.suggest(for: key, among: Profile.tomlKeys))
             }
+            var settingValue = try self.value(value, of: setting.type, key, line)
+            if let problem = setting.problem(with: settingValue) { throw invalid(line, key, problem) }
+            if setting.type == .path, let path = settingValue.text {
+                settingValue = .text(try filePath(path, key, line))
+            }
+            setting.write(&profile, settingValue)
+            if setting.isPasswordSource { passwordLines.append(line ?? 0) }
         }
         if passwordLines.count > 1 {
             throw ConfigError.conflictingPasswordSources(
@@ -146,62 +105,33 @@ struct ConfigParser {
 
     // MARK: - Values
 
-    /// A non-empty string, on one line unless `singleLine` is false: it may end up in an SMTP
-    /// command line, where CR and LF would inject commands (RFC 5321 §2.3.8).
-    func text(
-        _ value: TOMLValueConvertible, _ key: String, _ line: Int?, singleLine: Bool = true
-    ) throws -> String {
-        guard let string = value.string else { throw wrongType(line, key, "a string", value) }
-        guard !string.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw invalid(line, key, "it is empty; give a value or remove the line")
+    /// The TOML value as a setting's value, if it has the setting's type; the setting's rule
+    /// (``ProfileSetting/problem(with:)``) is checked by the caller.
+    func value(_ value: TOMLValueConvertible, of type: ProfileSetting.ValueType, _ key: String, _ line: Int?) throws -> SettingValue {
+        switch type {
+        case .text, .multilineText, .path:
+            guard let string = value.string else { throw wrongType(line, key, "a string", value) }
+            return .text(string)
+        case .integer:
+            guard let int = value.int else { throw wrongType(line, key, "an integer", value) }
+            return .integer(int)
+        case .boolean:
+            guard let bool = value.bool else { throw wrongType(line, key, "true or false", value) }
+            return .boolean(bool)
+        case .seconds:
+            if let int = value.int { return .seconds(Double(int)) }
+            guard let double = value.double else { throw wrongType(line, key, "a number of seconds", value) }
+            return .seconds(double)
+        case .choice(let names):
+            guard let string = value.string else {
+                throw wrongType(line, key, "a quoted string (one of \(names.joined(separator: ", ")))", value)
+            }
+            return .text(string)
         }
-        guard !singleLine || !string.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-            throw invalid(line, key, "it contains a line break, which SMTP commands cannot carry")
-        }
-        return string
-    }
-
-    func integer(_ value: TOMLValueConvertible, _ key: String, _ line: Int?) throws -> Int {
-        guard let int = value.int else { throw wrongType(line, key, "an integer", value) }
-        return int
-    }
-
-    func boolean(_ value: TOMLValueConvertible, _ key: String, _ line: Int?) throws -> Bool {
-        guard let bool = value.bool else { throw wrongType(line, key, "true or false", value) }
-        return bool
-    }
-
-    func seconds(_ value: TOMLValueConvertible, _ key: String, _ line: Int?) throws -> Double {
-        let number: Double
-        if let int = value.int {
-            number = Double(int)
-        } else if let double = value.double {
-            number = double
-        } else {
-            throw wrongType(line, key, "a number of seconds", value)
-        }
-        guard number.isFinite, number > 0 else {
-            throw invalid(line, key, "\(Profile.format(seconds: number)) is not a positive number of seconds")
-        }
-        return number
-    }
-
-    func choice<Choice: RawRepresentable & CaseIterable>(
-        _ value: TOMLValueConvertible, _ key: String, _ line: Int?, _ choices: Choice.AllCases
-    ) throws -> Choice where Choice.RawValue == String {
-        let names = choices.map(\.rawValue).joined(separator: ", ")
-        guard let string = value.string else {
-            throw wrongType(line, key, "a quoted string (one of \(names))", value)
-        }
-        guard let choice = Choice(rawValue: string) else {
-            throw invalid(line, key, "'\(string)' is not one of \(names)")
-        }
-        return choice
     }
 
     /// A file name: `~/` expanded, relative to the config file's directory.
-    func filePath(_ value: TOMLValueConvertible, _ key: String, _ line: Int?) throws -> String {
-        let path = try text(value, key, line)
+    func filePath(_ path: String, _ key: String, _ line: Int?) throws -> String {
         guard let resolved = PathResolver.resolve(path, relativeTo: directory, home: home) else {
             throw invalid(line, key, "'\(path)': ~user is not expanded; write the full path")
         }

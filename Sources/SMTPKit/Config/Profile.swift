@@ -77,27 +77,14 @@ public struct Profile: Sendable, Equatable {
     /// layer's sources are all dropped, so `--password-file` on the command line replaces a
     /// profile's `password_env` instead of conflicting with it.
     public func overlaid(by top: Profile) -> Profile {
-        var result = Profile(
-            host: top.host ?? host,
-            port: top.port ?? port,
-            tls: top.tls ?? tls,
-            caFile: top.caFile ?? caFile,
-            insecureSkipVerify: top.insecureSkipVerify ?? insecureSkipVerify,
-            auth: top.auth ?? auth,
-            user: top.user ?? user,
-            passwordEnv: passwordEnv,
-            passwordCommand: passwordCommand,
-            passwordFile: passwordFile,
-            allowPlaintextAuth: top.allowPlaintextAuth ?? allowPlaintextAuth,
-            from: top.from ?? from,
-            helo: top.helo ?? helo,
-            timeout: top.timeout ?? timeout,
-            allowPartial: top.allowPartial ?? allowPartial
-        )
-        if top.hasPasswordSource {
-            result.passwordEnv = top.passwordEnv
-            result.passwordCommand = top.passwordCommand
-            result.passwordFile = top.passwordFile
+        var result = self
+        let replacesPassword = top.hasPasswordSource
+        for setting in ProfileSetting.all {
+            if let value = setting.read(top) {
+                setting.write(&result, value)
+            } else if replacesPassword && setting.isPasswordSource {
+                setting.write(&result, nil)
+            }
         }
         return result
     }
@@ -105,6 +92,20 @@ public struct Profile: Sendable, Equatable {
     /// Whether any of the three password sources is set.
     var hasPasswordSource: Bool {
         passwordEnv != nil || passwordCommand != nil || passwordFile != nil
+    }
+
+    /// Checks every value this layer holds against its setting's rule (``ProfileSetting``),
+    /// the same rules a config file is checked with, and that at most one password source is set.
+    ///
+    /// - Throws: ``ConfigError/Kind/invalidValue`` naming the key (no file: the layer is not
+    ///   from one), or ``ConfigError/Kind/conflictingPasswordSources``.
+    public func validate() throws {
+        for setting in ProfileSetting.all {
+            if let value = setting.read(self), let problem = setting.problem(with: value) {
+                throw ConfigError.invalidValue(file: nil, line: nil, key: setting.key, reason: problem)
+            }
+        }
+        _ = try passwordSource()
     }
 
     /// Where the password comes from, or `nil` when no source is set.
@@ -120,45 +121,19 @@ public struct Profile: Sendable, Equatable {
     }
 
     /// The settings this layer has, as `(TOML key, value)` in the order of ``Profile/tomlKeys``,
-    /// for `smtpkit profiles show`.
+    /// for `profiles show`.
     ///
     /// Values are plain text, not TOML (`host`, `587`, `starttls`, `true`, `30`, `2.5`).
     /// Password sources appear as the name, command or path they hold, never as a password.
     public var settings: [(key: String, value: String)] {
-        var result: [(key: String, value: String)] = []
-        func add(_ key: String, _ value: String?) {
-            if let value { result.append((key: key, value: value)) }
-        }
-        add("host", host)
-        add("port", port.map { String($0) })
-        add("tls", tls?.rawValue)
-        add("ca_file", caFile)
-        add("insecure_skip_verify", insecureSkipVerify.map { String($0) })
-        add("auth", auth?.rawValue)
-        add("user", user)
-        add("password_env", passwordEnv)
-        add("password_command", passwordCommand)
-        add("password_file", passwordFile)
-        add("allow_plaintext_auth", allowPlaintextAuth.map { String($0) })
-        add("from", from)
-        add("helo", helo)
-        add("timeout", timeout.map(Self.format(seconds:)))
-        add("allow_partial", allowPartial.map { String($0) })
-        return result
+        ProfileSetting.all.compactMap { setting in setting.read(self).map { (key: setting.key, value: $0.display) } }
     }
 
     /// Every key a profile table may hold, in the order ``settings`` lists them.
-    public static let tomlKeys: [String] = [
-        "host", "port", "tls", "ca_file", "insecure_skip_verify", "auth", "user",
-        "password_env", "password_command", "password_file", "allow_plaintext_auth",
-        "from", "helo", "timeout", "allow_partial",
-    ]
+    public static let tomlKeys: [String] = ProfileSetting.all.map(\.key)
+}
 
+extension Profile {
     /// `30` for 30.0, `2.5` for 2.5.
-    static func format(seconds: Double) -> String {
-        if seconds == seconds.rounded(), abs(seconds) < 1e15 {
-            return String(Int64(seconds))
-        }
-        return String(seconds)
-    }
+    static func format(seconds: Double) -> String { SettingValue.seconds(seconds).display }
 }

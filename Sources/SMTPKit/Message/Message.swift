@@ -89,16 +89,9 @@ public struct Message: Sendable {
 
     /// True when the message can go through a server without `SMTPUTF8`: every address has an
     /// ASCII local part and a domain that converts to IDNA form (RFC 5891), so
-    /// ``envelopeAddresses(smtpUTF8:)`` and rendering with `allowUTF8Headers: false` succeed.
+    /// the envelope's ``Envelope/wireAddresses(smtpUTF8:)`` and rendering with `allowUTF8Headers: false` succeed.
     public var canBeSentWithoutSMTPUTF8: Bool {
         ([from] + recipients + replyTo).allSatisfy { (try? $0.address(smtpUTF8: false)) != nil }
     }
 
-    /// The envelope for `MAIL FROM` and `RCPT TO` (RFC 5321 §3.3): the From address and
-    /// ``recipients``, written for a session with SMTPUTF8 (UTF-8 as they are, RFC 6531) or
-    /// without it (domains in IDNA form, RFC 5891). Without SMTPUTF8, a non-ASCII local part
-    /// throws ``MessageError/Kind/invalidAddress`` naming the address, before anything is sent.
-    public func envelopeAddresses(smtpUTF8: Bool) throws -> (sender: String, recipients: [String]) {
-        (try from.address(smtpUTF8: smtpUTF8), try recipients.map { try $0.address(smtpUTF8: smtpUTF8) })
-    }
 }

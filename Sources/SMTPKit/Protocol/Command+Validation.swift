@@ -19,12 +19,12 @@ extension Command {
         case .mail(let from, let parameters):
             try Self.check(from, field: "sender address", allowEmpty: true, allowWhitespace: true, isAddress: true)
             for parameter in parameters {
-                try Self.check(parameter, field: "MAIL parameter", allowEmpty: false, allowWhitespace: false)
+                try Self.check(parameter.text, field: "MAIL parameter", allowEmpty: false, allowWhitespace: false)
             }
         case .rcpt(let to, let parameters):
             try Self.check(to, field: "recipient address", allowEmpty: false, allowWhitespace: true, isAddress: true)
             for parameter in parameters {
-                try Self.check(parameter, field: "RCPT parameter", allowEmpty: false, allowWhitespace: false)
+                try Self.check(parameter.text, field: "RCPT parameter", allowEmpty: false, allowWhitespace: false)
             }
         case .auth(let mechanism, let initialResponse):
             try Self.check(mechanism, field: "AUTH mechanism", allowEmpty: false, allowWhitespace: false)

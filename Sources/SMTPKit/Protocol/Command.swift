@@ -9,11 +9,11 @@ public enum Command: Sendable, Equatable {
     /// `HELO domain` — the pre-ESMTP greeting, for servers that refuse EHLO (RFC 5321 §4.1.1.1).
     case helo(String)
     /// `MAIL FROM:<reverse-path> [parameters]` (RFC 5321 §4.1.1.2). `from` is the addr-spec
-    /// without angle brackets; `""` is the null reverse-path `<>` (§4.5.5). Parameters are
-    /// complete `KEY=value` words such as `SIZE=1024` (RFC 1870) or `BODY=8BITMIME` (RFC 6152).
-    case mail(from: String, parameters: [String])
+    /// without angle brackets, already in its wire form (``Envelope/wireAddresses(smtpUTF8:)``);
+    /// `""` is the null reverse-path `<>` (§4.5.5).
+    case mail(from: String, parameters: [MailParameter])
     /// `RCPT TO:<forward-path> [parameters]` (RFC 5321 §4.1.1.3); `to` without angle brackets.
-    case rcpt(to: String, parameters: [String])
+    case rcpt(to: String, parameters: [RecipientParameter])
     /// `DATA` — the message follows after a 354 reply (RFC 5321 §4.1.1.4).
     case data
     /// `RSET` — abort the current mail transaction (RFC 5321 §4.1.1.5).
@@ -107,8 +107,8 @@ public enum Command: Sendable, Equatable {
         switch self {
         case .ehlo(let domain): "EHLO \(domain)"
         case .helo(let domain): "HELO \(domain)"
-        case .mail(let from, let parameters): Self.withParameters("MAIL FROM:<\(from)>", parameters)
-        case .rcpt(let to, let parameters): Self.withParameters("RCPT TO:<\(to)>", parameters)
+        case .mail(let from, let parameters): Self.withParameters("MAIL FROM:<\(from)>", parameters.map(\.text))
+        case .rcpt(let to, let parameters): Self.withParameters("RCPT TO:<\(to)>", parameters.map(\.text))
         case .data: "DATA"
         case .rset: "RSET"
         case .noop: "NOOP"

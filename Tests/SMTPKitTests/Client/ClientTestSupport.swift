@@ -22,7 +22,9 @@ enum ClientFixture {
     static func startServer(_ configure: (inout ServerConfiguration) throws -> Void = { _ in }) throws -> SMTPServer {
         var configuration = ServerConfiguration()
         configuration.users = [user: password]
-        configuration.idleTimeout = 10
+        // Long enough for a held connection whose task waits for a thread of a busy pool between
+        // sends (Swift Testing runs many CPU-bound tests at once on a 2-core machine).
+        configuration.idleTimeout = 120
         try configure(&configuration)
         return try SMTPServer(configuration: configuration)
     }
@@ -38,7 +40,7 @@ enum ClientFixture {
         SMTPClientConfiguration(
             host: "127.0.0.1", port: server.port, tlsMode: tlsMode,
             tls: TLSConfiguration(caCertificatesPEM: server.caCertificatePEM),
-            credentials: credentials, auth: auth, heloName: heloName, timeouts: timeouts)
+            credentials: credentials.map(CredentialProvider.init), auth: auth, heloName: heloName, timeouts: timeouts)
     }
 
     /// A message with a fixed date and Message-ID: `render(allow8Bit:)` gives the exact bytes sent.

@@ -114,28 +114,17 @@ struct DataTests {
     // MARK: Injection
 
     @Test(arguments: [
-        Envelope(sender: ClientFixture.user, recipients: ["a@b.test>\r\nRCPT TO:<evil@x.test"]),
-        Envelope(sender: ClientFixture.user, recipients: ["ok@x.test", "a@b.test\nDATA"]),
-        Envelope(sender: "a@b.test>\r\nRCPT TO:<evil@x.test", recipients: ["ok@x.test"]),
-        Envelope(sender: ClientFixture.user, recipients: ["a@b.test\u{0}x"]),
-        Envelope(sender: ClientFixture.user, recipients: ["a@b.test> NOTIFY=NEVER"]),
+        (ClientFixture.user, ["a@b.test>\r\nRCPT TO:<evil@x.test"]),
+        (ClientFixture.user, ["ok@x.test", "a@b.test\nDATA"]),
+        ("a@b.test>\r\nRCPT TO:<evil@x.test", ["ok@x.test"]),
+        (ClientFixture.user, ["a@b.test\u{0}x"]),
+        (ClientFixture.user, ["a@b.test> NOTIFY=NEVER"]),
     ])
-    func injectionInTheEnvelopeIsRefusedBeforeMail(envelope: Envelope) async throws {
-        let server = try ClientFixture.startServer { $0.tls = .none }
-        defer { server.stop() }
-        let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-
-        let error = try await #require(throws: SMTPProtocolError.self) {
-            try await client.send(.bytes(Bytes.utf8("Subject: x\r\n\r\nx\r\n")), envelope: envelope)
-        }
-
-        #expect(error.kind == .invalidArgument)
-        let field = envelope.sender.contains("evil") ? "sender address" : "recipient address"
-        #expect(error.description.contains("Invalid \(field)"))
-        let lines = ClientFixture.allLines(server)
-        #expect(!ClientFixture.sawCommand("MAIL", in: lines))
-        #expect(!ClientFixture.sawCommand("RCPT", in: lines))
-        #expect(server.messages.isEmpty)
+    func injectionInTheEnvelopeCannotBeMadeIntoOne(sender: String, recipients: [String]) throws {
+        // The envelope holds mailboxes, so an address that would inject a command never becomes
+        // one; Command's own checks (CommandValidationTests) are the second line of defence.
+        let error = try #require(throws: MessageError.self) { try Envelope(sender: sender, recipients: recipients) }
+        #expect(error.kind == .invalidAddress)
     }
 
     @Test func injectionInTheHeloNameIsRefused() async throws {
@@ -270,7 +259,7 @@ struct DataTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["bø@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bø@x.test"])
 
         let error = try await #require(throws: SMTPError.self) {
             try await client.send(.bytes(Bytes.utf8("Subject: x\r\n\r\nx\r\n")), envelope: envelope)
@@ -289,7 +278,7 @@ struct DataTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["bø@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bø@x.test"])
 
         _ = try await client.send(.bytes(Bytes.utf8("Subject: x\r\n\r\nx\r\n")), envelope: envelope)
 

@@ -138,16 +138,18 @@ struct DeliveryTests {
         #expect(groups.map { $0[0] }.last == "DATA")
     }
 
-    @Test func sendAllUsesOneConnection() async throws {
+    @Test func withConnectionUsesOneConnection() async throws {
         let server = try ClientFixture.startServer()
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(
             for: server, tlsMode: .startTLS, credentials: ClientFixture.credentials))
         let first = try ClientFixture.message(subject: "First", body: "one\n")
         let second = try ClientFixture.message(subject: "Second", body: "two\n")
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["bob@example.net"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bob@example.net"])
 
-        let reports = try await client.sendAll([(.message(first), envelope), (.message(second), envelope)]).map { try $0.get() }
+        let reports = try await client.withConnection { connection in
+            [try await connection.send(.message(first), envelope: envelope), try await connection.send(second)]
+        }
 
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { $0.finalReply.code == 250 })

@@ -149,7 +149,7 @@ import SMTPKitServer
         #expect(groups.filter { $0.first?.hasPrefix("MAIL FROM") == true || $0.first?.hasPrefix("RCPT TO") == true }.count == 3)
     }
 
-    @Test func sendAllKeepsTheReportOfAMessageDeliveredBeforeALaterFailure() async throws {
+    @Test func aRefusedMessageInTheMiddleLeavesTheConnectionUsable() async throws {
         let server = try ClientFixture.startServer {
             $0.tls = .none
             $0.refusedRecipients = ["nosuch@example.net": "550 5.1.1 User unknown"]
@@ -159,9 +159,13 @@ import SMTPKitServer
         let first = try ClientFixture.message(to: ["bob@example.net"])
         let second = try ClientFixture.message(to: ["nosuch@example.net"])
         let third = try ClientFixture.message(to: ["carol@example.net"])
-        let envelopes = [first, second, third].map { Envelope(sender: $0.from.address, recipients: $0.recipients.map(\.address)) }
-
-        let results = try await client.sendAll([(.message(first), envelopes[0]), (.message(second), envelopes[1]), (.message(third), envelopes[2])])
+        let results = try await client.withConnection { connection in
+            var results: [Result<DeliveryReport, any Error>] = []
+            for message in [first, second, third] {
+                do { results.append(.success(try await connection.send(message))) } catch { results.append(.failure(error)) }
+            }
+            return results
+        }
 
         #expect(results.count == 3)
         #expect((try? results[0].get()) != nil)

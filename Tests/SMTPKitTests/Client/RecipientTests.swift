@@ -17,7 +17,7 @@ struct RecipientTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["ok@x.test", "nosuch@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["ok@x.test", "nosuch@x.test"])
 
         let error = try await #require(throws: SMTPError.self) {
             try await client.send(.message(try ClientFixture.message(to: ["ok@x.test", "nosuch@x.test"])), envelope: envelope)
@@ -78,7 +78,7 @@ struct RecipientTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["ok@x.test", "busy@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["ok@x.test", "busy@x.test"])
 
         let error = try await #require(throws: SMTPError.self) {
             try await client.send(.message(try ClientFixture.message()), envelope: envelope)
@@ -102,7 +102,7 @@ struct RecipientTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["busy@x.test", "ok@x.test", "nosuch@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["busy@x.test", "ok@x.test", "nosuch@x.test"])
 
         let error = try await #require(throws: SMTPError.self) {
             try await client.send(.message(try ClientFixture.message()), envelope: envelope)
@@ -128,7 +128,7 @@ struct RecipientTests {
         defer { server.stop() }
         var configuration = ClientFixture.configuration(for: server, tlsMode: .plaintext)
         configuration.allowPartialDelivery = allowPartial
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["nosuch@x.test", "gone@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["nosuch@x.test", "gone@x.test"])
 
         let error = try await #require(throws: SMTPError.self) {
             try await SMTPClient(configuration: configuration).send(.message(try ClientFixture.message()), envelope: envelope)
@@ -186,10 +186,16 @@ struct RecipientTests {
         }
         defer { server.stop() }
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
-        let envelope = Envelope(sender: ClientFixture.user, recipients: ["nosuch@x.test"])
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["nosuch@x.test"])
 
-        let results = try await client.sendAll([(.message(try ClientFixture.message()), envelope),
-                                                (.message(try ClientFixture.message()), envelope)])
+        let message = try ClientFixture.message()
+        let results = try await client.withConnection { connection in
+            var results: [Result<DeliveryReport, any Error>] = []
+            for _ in 0..<2 {
+                do { results.append(.success(try await connection.send(.message(message), envelope: envelope))) } catch { results.append(.failure(error)) }
+            }
+            return results
+        }
 
         #expect(results.count == 2)
         for result in results { #expect(throws: SMTPError.self) { try result.get() } }

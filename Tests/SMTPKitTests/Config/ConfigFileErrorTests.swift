@@ -161,22 +161,22 @@ struct ConfigFileErrorTests {
             name: "zero timeout",
             text: "[defaults]\ntimeout = 0\n",
             kind: .invalidValue, line: 2, key: "timeout",
-            message: "invalid timeout: 0 is not a positive number of seconds."),
+            message: "invalid timeout: 0 is not a number of seconds from more than 0 to 86400 (a day)."),
         BadConfig(
             name: "negative float timeout",
             text: "[defaults]\ntimeout = -0.5\n",
             kind: .invalidValue, line: 2, key: "timeout",
-            message: "invalid timeout: -0.5 is not a positive number of seconds."),
+            message: "invalid timeout: -0.5 is not a number of seconds from more than 0 to 86400 (a day)."),
         BadConfig(
             name: "infinite timeout",
             text: "[defaults]\ntimeout = inf\n",
             kind: .invalidValue, line: 2, key: "timeout",
-            message: "invalid timeout: inf is not a positive number of seconds."),
+            message: "invalid timeout: inf is not a number of seconds from more than 0 to 86400 (a day)."),
         BadConfig(
             name: "nan timeout",
             text: "[defaults]\ntimeout = nan\n",
             kind: .invalidValue, line: 2, key: "timeout",
-            message: "invalid timeout: nan is not a positive number of seconds."),
+            message: "invalid timeout: nan is not a number of seconds from more than 0 to 86400 (a day)."),
         BadConfig(
             name: "empty host",
             text: "[profiles.a]\nhost = \"\"\n",

@@ -120,17 +120,18 @@ struct IDNATests {
                               bcc: [try Mailbox("per@münchen.de")])
         #expect(message.requiresSMTPUTF8)
         #expect(message.canBeSentWithoutSMTPUTF8)
-        let ascii = try message.envelopeAddresses(smtpUTF8: false)
+        let ascii = try Envelope(for: message).wireAddresses(smtpUTF8: false)
         #expect(ascii.sender == "kari@xn--bcher-kva.example")
         #expect(ascii.recipients == ["ola@example.no", "per@xn--mnchen-3ya.de"])
-        let utf8 = try message.envelopeAddresses(smtpUTF8: true)
+        let utf8 = try Envelope(for: message).wireAddresses(smtpUTF8: true)
         #expect(utf8.sender == "kari@bücher.example")
         #expect(utf8.recipients == ["ola@example.no", "per@münchen.de"])
 
         message.cc = [try Mailbox("søren@example.dk")]
         #expect(!message.canBeSentWithoutSMTPUTF8)
-        let error = try #require(throws: MessageError.self) { try message.envelopeAddresses(smtpUTF8: false) }
-        #expect(error.address == "søren@example.dk")
-        #expect(try message.envelopeAddresses(smtpUTF8: true).recipients.count == 3)
+        let error = try #require(throws: SMTPError.self) { try Envelope(for: message).wireAddresses(smtpUTF8: false) }
+        #expect(error.kind == .smtpUTF8Required)
+        #expect(error.description.contains("<søren@example.dk>"))
+        #expect(try Envelope(for: message).wireAddresses(smtpUTF8: true).recipients.count == 3)
     }
 }

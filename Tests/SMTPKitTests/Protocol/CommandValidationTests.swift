@@ -22,10 +22,10 @@ struct CommandValidationTests {
         (.ehlo("x\0"), "EHLO name", nul),
         (.helo("x\nQUIT"), "HELO name", lineBreak),
         (.helo("\0"), "HELO name", nul),
-        (.mail(from: "a@b", parameters: ["SIZE=1\r\nRCPT TO:<e@x>"]), "MAIL parameter", lineBreak),
-        (.mail(from: "a@b", parameters: ["SIZE=1", "BODY=8BITMIME\0"]), "MAIL parameter", nul),
-        (.rcpt(to: "c@d", parameters: ["NOTIFY=NEVER\n"]), "RCPT parameter", lineBreak),
-        (.rcpt(to: "c@d", parameters: ["\0"]), "RCPT parameter", nul),
+        (.mail(from: "a@b", parameters: [.other(keyword: "SIZE", value: "1\r\nRCPT TO:<e@x>")]), "MAIL parameter", lineBreak),
+        (.mail(from: "a@b", parameters: [.size(1), .other(keyword: "BODY", value: "8BITMIME\0")]), "MAIL parameter", nul),
+        (.rcpt(to: "c@d", parameters: [.other(keyword: "NOTIFY", value: "NEVER\n")]), "RCPT parameter", lineBreak),
+        (.rcpt(to: "c@d", parameters: [.other(keyword: "\0", value: nil)]), "RCPT parameter", nul),
         (.auth(mechanism: "PLAIN\r\nQUIT", initialResponse: nil), "AUTH mechanism", lineBreak),
         (.auth(mechanism: "PL\0AIN", initialResponse: nil), "AUTH mechanism", nul),
         (.auth(mechanism: "PLAIN", initialResponse: "dGVzdA==\r\nQUIT"), "AUTH response", lineBreak),
@@ -48,9 +48,9 @@ struct CommandValidationTests {
         (.helo(""), "HELO name", empty),
         (.ehlo("my host"), "EHLO name", whitespace),
         (.ehlo("host\t"), "EHLO name", whitespace),
-        (.mail(from: "a@b", parameters: [""]), "MAIL parameter", empty),
-        (.mail(from: "a@b", parameters: ["SIZE=1 BODY=8BITMIME"]), "MAIL parameter", whitespace),
-        (.rcpt(to: "a@b", parameters: [""]), "RCPT parameter", empty),
+        (.mail(from: "a@b", parameters: [.other(keyword: "", value: nil)]), "MAIL parameter", empty),
+        (.mail(from: "a@b", parameters: [.other(keyword: "SIZE", value: "1 BODY=8BITMIME")]), "MAIL parameter", whitespace),
+        (.rcpt(to: "a@b", parameters: [.other(keyword: "", value: nil)]), "RCPT parameter", empty),
         (.auth(mechanism: "", initialResponse: nil), "AUTH mechanism", empty),
         (.auth(mechanism: "PLAIN X", initialResponse: nil), "AUTH mechanism", whitespace),
         (.auth(mechanism: "PLAIN", initialResponse: ""), "AUTH response",
@@ -76,7 +76,7 @@ struct CommandValidationTests {
         switch name {
         case "EHLO": .ehlo(String(repeating: "e", count: length - 7))
         case "MAIL FROM": .mail(from: String(repeating: "m", count: length - 14), parameters: [])
-        case "MAIL params": .mail(from: "a@b", parameters: ["X=" + String(repeating: "p", count: length - 20)])
+        case "MAIL params": .mail(from: "a@b", parameters: [.other(keyword: "X", value: String(repeating: "p", count: length - 20))])
         case "RCPT TO": .rcpt(to: String(repeating: "r", count: length - 12), parameters: [])
         case "AUTH": .auth(mechanism: "PLAIN", initialResponse: String(repeating: "A", count: length - 13))
         default: .authResponse(String(repeating: "A", count: length - 2))
