@@ -48,15 +48,6 @@ struct CommandTests {
         #expect(command.name == name)
     }
 
-    @Test("pipeline groups (RFC 2920 §3.1)", arguments: [
-        (Command.ehlo("x"), true), (.helo("x"), true), (.data, true), (.quit, true), (.startTLS, true),
-        (.auth(mechanism: "PLAIN", initialResponse: "AA=="), true), (.authResponse("x"), true), (.noop, true),
-        (.mail(from: "a@b", parameters: []), false), (.rcpt(to: "a@b", parameters: []), false), (.rset, false),
-    ])
-    func pipelineGroups(command: Command, ends: Bool) {
-        #expect(command.endsPipelineGroup == ends)
-    }
-
     @Test("transcript lines mask SASL data", arguments: [
         (Command.ehlo("client.example.org"), "EHLO client.example.org"),
         (.mail(from: "a@b", parameters: ["SIZE=10"]), "MAIL FROM:<a@b> SIZE=10"),
