@@ -75,16 +75,7 @@ final class Listener: @unchecked Sendable {
             // A client that went away between poll and accept is not an error of the listener.
             guard let client = try? SystemCall.run("accept", { Glibc.accept(fd, nil, nil) }) else { continue }
             let socket = Socket(descriptor: client, remoteAddress: "127.0.0.1", remotePort: 0)
-            do {
-                let flags = try SystemCall.run("fcntl") { fcntl(client, F_GETFL) }
-                try SystemCall.run("fcntl") { fcntl(client, F_SETFL, flags | O_NONBLOCK) }
-                var one: Int32 = 1
-                try SystemCall.run("setsockopt") {
-                    setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                }
-            } catch {
-                continue  // `socket` closes it
-            }
+            guard (try? Socket.prepareForIO(client)) != nil else { continue }  // `socket` closes it
             return socket
         }
         return nil

@@ -146,20 +146,27 @@ extension Socket {
 
     private static func setOptions(_ fd: Int32) throws(AttemptFailure) {
         do {
-            let flags = try SystemCall.run("fcntl") { fcntl(fd, F_GETFL) }
-            try SystemCall.run("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
-            var one: Int32 = 1
-            try SystemCall.run("setsockopt") {
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            }
-            #if canImport(Darwin)
-            try SystemCall.run("setsockopt") {
-                setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-            }
-            #endif
+            try prepareForIO(fd)
         } catch {
             throw AttemptFailure(description: error.reason)
         }
+    }
+
+    /// Makes a connected TCP descriptor what ``Socket`` expects: non-blocking, `TCP_NODELAY`
+    /// (whole command groups are written, Nagle would only add delayed-ACK stalls) and, where
+    /// `MSG_NOSIGNAL` does not exist, `SO_NOSIGPIPE`. For connected and accepted sockets alike.
+    package static func prepareForIO(_ fd: Int32) throws(SystemCall.Failure) {
+        let flags = try SystemCall.run("fcntl") { fcntl(fd, F_GETFL) }
+        try SystemCall.run("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+        var one: Int32 = 1
+        try SystemCall.run("setsockopt") {
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        #if canImport(Darwin)
+        try SystemCall.run("setsockopt") {
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        #endif
     }
 
     private static func waitForConnect(_ socket: Socket, deadline: Deadline) throws(AttemptFailure) {
