@@ -98,18 +98,8 @@ enum Terminal {
     }
 
     private static func write(_ text: String, to descriptor: Int32) {
-        var bytes = Array(sanitized(text).utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        // Through the package's one system-call funnel (EINTR retried); an error is dropped.
+        Array(sanitized(text).utf8).withUnsafeBytes { _ = try? SystemFile(borrowing: descriptor).writeAll($0) }
     }
 
     /// `text` with C0/C1 control characters and DEL (but tab and newline) as `\xNN`.

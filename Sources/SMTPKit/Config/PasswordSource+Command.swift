@@ -56,7 +56,7 @@ struct CommandRunner {
         if !exitedInTime || drained.wait(timeout: deadline) == .timedOut {
             // Whatever the shell started may still hold the output open: stop the rest of its
             // process group (a group id is not reused while the group has members).
-            _ = killpg(pid, SIGKILL)
+            _ = try? SystemCall.run("killpg") { killpg(pid, SIGKILL) }
             throw source.unavailable(
                 "it did not finish within \(Profile.format(seconds: timeout)) seconds and was stopped")
         }
@@ -77,10 +77,11 @@ struct CommandRunner {
     /// on Linux), or the command alone where it is not one.
     static func sendSignal(_ signal: Int32, to pid: pid_t) {
         guard pid > 0 else { return }
-        if getpgid(pid) == pid {
-            _ = killpg(pid, signal)
+        // A failure (the process is already gone) leaves nothing to do.
+        if (try? SystemCall.run("getpgid") { getpgid(pid) }) == pid {
+            _ = try? SystemCall.run("killpg") { killpg(pid, signal) }
         } else {
-            _ = kill(pid, signal)
+            _ = try? SystemCall.run("kill") { kill(pid, signal) }
         }
     }
 }

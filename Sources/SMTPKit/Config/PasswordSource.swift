@@ -1,12 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemPackage
 
 /// Where a password comes from. A configuration file never holds the password itself
 /// (`password` is refused); it names one of these, like msmtp's `passwordeval`.
@@ -89,36 +83,38 @@ public enum PasswordSource: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The bytes of the password file, after checking its mode on the opened file (no race
-    /// between the check and the read).
+    /// between the check and the read). Every call goes through ``SystemCall``.
     private func readFile(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            throw unavailable(code == ENOENT ? "it does not exist" : "it cannot be opened: \(Self.message(code))")
+        let file: SystemFile
+        do {
+            file = try SystemFile.open(readingFrom: path)
+        } catch {
+            throw unavailable(error.errno == .noSuchFileOrDirectory ? "it does not exist" : "it cannot be opened: \(error.reason)")
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw unavailable("cannot stat it: \(Self.message(errno))") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw unavailable("it is not a regular file") }
-        let mode = Int(info.st_mode) & 0o7777
+        let status: Stat
+        do {
+            status = try file.status()
+        } catch {
+            throw unavailable("cannot stat it: \(error.reason)")
+        }
+        guard status.type == .regular else { throw unavailable("it is not a regular file") }
+        let mode = Int(status.mode.rawValue) & 0o7777
         guard mode & 0o077 == 0 else { throw ConfigError.passwordFileInsecure(path: path, mode: mode) }
 
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { buffer.deallocate() }
         while bytes.count <= Self.maximumLength {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw unavailable("it cannot be read: \(Self.message(errno))")
+            let count: Int
+            do {
+                count = try file.read(into: buffer)
+            } catch {
+                throw unavailable("it cannot be read: \(error.reason)")
             }
+            if count == 0 { break }
             bytes.append(contentsOf: buffer[..<count])
         }
         guard bytes.count <= Self.maximumLength else { throw unavailable("it is larger than 64 KiB") }
         return bytes
-    }
-
-    static func message(_ code: Int32) -> String {
-        String(cString: strerror(code))
     }
 }

@@ -1,13 +1,3 @@
-/// A source of attachment bytes read in chunks, for content that is neither a file nor already
-/// in memory (a pipe, a generated report, a download in progress).
-///
-/// ``read(maxLength:)`` is called on the thread that writes DATA, one call at a time, until it
-/// returns an empty array; it may return fewer bytes than asked for.
-public protocol ByteStream: AnyObject {
-    /// The next bytes, at most `maxLength` of them; an empty array at the end.
-    func read(maxLength: Int) throws -> [UInt8]
-}
-
 /// A file, photo or other body part sent with a message: a MIME leaf part that is always
 /// base64-encoded (RFC 2045 §6.8) and carries its name in `Content-Disposition` (RFC 2183,
 /// RFC 2231) and `Content-Type` (`name=`).

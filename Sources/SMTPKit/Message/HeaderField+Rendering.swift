@@ -28,16 +28,10 @@ extension HeaderField {
     /// - Other structured fields (Message-ID, References, Content-Type, …): must be ASCII.
     ///
     /// Throws ``MessageError/Kind/invalidHeader`` naming the field when that cannot be done.
-    /// Addresses are written as they are, UTF-8 included (RFC 6532); ``render(options:)`` writes
-    /// them for a server without SMTPUTF8.
-    public func render() throws -> String {
-        try render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
-    }
-
-    /// The field as ``render()`` writes it, for a server with the given `options`: without
-    /// `allowUTF8Headers`, a non-ASCII domain in an address field is written in IDNA form
-    /// (RFC 5891) and a non-ASCII local part throws ``MessageError/Kind/invalidAddress`` saying
-    /// it needs a server with SMTPUTF8 (RFC 6531).
+    /// With `allowUTF8Headers` (a server with SMTPUTF8) addresses are written as they are,
+    /// UTF-8 included (RFC 6532); without it, a non-ASCII domain in an address field is written
+    /// in IDNA form (RFC 5891) and a non-ASCII local part throws ``MessageError/Kind/invalidAddress``
+    /// saying it needs a server with SMTPUTF8 (RFC 6531).
     public func render(options: RenderOptions) throws -> String {
         let key = name.lowercased()
         let text: String

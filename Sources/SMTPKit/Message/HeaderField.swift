@@ -4,7 +4,7 @@
 /// is the text as a user means it (not encoded, not folded) and must not contain CR, LF
 /// or NUL: a line break in a value would start a new header (header injection), so it is
 /// refused with an error naming the field instead of being escaped silently.
-/// ``render()`` encodes (RFC 2047) and folds (RFC 5322 §2.2.3) the value for the wire.
+/// ``render(options:)`` encodes (RFC 2047) and folds (RFC 5322 §2.2.3) the value for the wire.
 public struct HeaderField: Sendable, Hashable, CustomStringConvertible {
     /// The field name as given, e.g. `Subject` or `X-Mailer`; compared case-insensitively
     /// (RFC 5322 §1.2.2).

@@ -15,13 +15,6 @@ extension Message {
         "references", "subject", "mime-version", "content-type", "content-transfer-encoding",
     ]
 
-    /// The whole message as SMTPKit wrote it before ``RenderOptions`` existed: ``render(options:)``
-    /// with `allow8Bit` and `allowUTF8Headers: true`, so UTF-8 addresses are written as they are
-    /// and the client's SMTPUTF8 check decides. New code should pass ``RenderOptions``.
-    public func render(allow8Bit: Bool) throws -> [UInt8] {
-        try render(options: RenderOptions(allow8Bit: allow8Bit, allowUTF8Headers: true))
-    }
-
     /// The whole message at once: exactly the bytes ``makeDataSource(options:)`` yields, for
     /// tests and small messages (attachments are read into memory).
     ///
@@ -48,13 +41,6 @@ extension Message {
             if chunk.isEmpty { return out }
             out += chunk
         }
-    }
-
-    /// The message as a data source as SMTPKit wrote it before ``RenderOptions`` existed:
-    /// ``makeDataSource(options:)`` with `allow8Bit` and `allowUTF8Headers: true` (UTF-8 addresses
-    /// as they are). New code should pass ``RenderOptions`` built from the server's capabilities.
-    public func makeDataSource(allow8Bit: Bool) throws -> MessageDataSource {
-        try makeDataSource(options: RenderOptions(allow8Bit: allow8Bit, allowUTF8Headers: true))
     }
 
     /// The message as a data source for DATA (RFC 5321 §4.1.1.4), written as ``render(options:)``
@@ -93,11 +79,6 @@ extension Message {
         try root.writeBody(to: &output)
         let eightBit = header.contains { $0 >= 0x80 } || root.hasEightBitPart
         return MIMEDataSource(pieces: output.finish(), bodyType: eightBit ? .eightBitMIME : .sevenBit)
-    }
-
-    /// The transfer encoding the text/plain ``body`` is written with (RFC 2045 §6).
-    public func transferEncoding(allow8Bit: Bool) -> ContentTransferEncoding {
-        MIMETextPart(subtype: "plain", text: body, allow8Bit: allow8Bit).encoding
     }
 
     /// The header fields in writing order, extra fields merged in. `transferEncoding` is

@@ -1,12 +1,22 @@
-/// A message's bytes as the client streams them into DATA (RFC 5321 §4.1.1.4).
+/// A source of bytes read in chunks: the one pull interface for content that is not all in
+/// memory at once — a message for DATA (``MessageDataSource``), an attachment's content
+/// (``Attachment/Source/stream(size:open:)``: a pipe, a generated report, a download in progress).
+///
+/// ``read(maxLength:)`` is called on the thread that writes DATA, one call at a time, until it
+/// returns an empty array; it may return fewer bytes than asked for.
+public protocol ByteStream: AnyObject {
+    /// The next chunk of at most `maxLength` bytes; an empty array at the end.
+    func read(maxLength: Int) throws -> [UInt8]
+}
+
+/// A message's bytes as the client streams them into DATA (RFC 5321 §4.1.1.4): a
+/// ``ByteStream`` that also knows what the message needs from the server.
 ///
 /// The client pulls chunks until an empty one arrives and passes each through
 /// `DataEncoder`, which normalises line ends and dot-stuffs, so a source yields the
 /// message as written (any line ends) and never needs the whole message in memory.
 /// A source is used by one session on one thread, start to end, once.
-public protocol MessageDataSource: AnyObject {
-    /// The next chunk of at most `maxLength` bytes; an empty array at the end of the message.
-    func read(maxLength: Int) throws -> [UInt8]
+public protocol MessageDataSource: ByteStream {
     /// What the body needs from the server: 7-bit clean, or `BODY=8BITMIME` (RFC 6152).
     var bodyType: MessageBodyType { get }
     /// The size in octets if known before sending, for `SIZE=` on MAIL FROM (RFC 1870 §4).

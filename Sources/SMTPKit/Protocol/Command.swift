@@ -53,16 +53,6 @@ public enum Command: Sendable, Equatable {
         }
     }
 
-    /// Whether the client must wait for this command's reply before sending more (RFC 2920 §3.1):
-    /// EHLO, HELO, DATA, QUIT, STARTTLS, AUTH, a SASL response and NOOP end a pipelined group;
-    /// MAIL, RCPT and RSET do not.
-    public var endsPipelineGroup: Bool {
-        switch self {
-        case .mail, .rcpt, .rset: false
-        case .ehlo, .helo, .data, .quit, .startTLS, .auth, .authResponse, .noop: true
-        }
-    }
-
     /// The line as a user may see it, without CRLF: `MAIL FROM:<a@example.org> SIZE=10`.
     /// SASL data is masked: `AUTH PLAIN ****` when an initial response is given, and `****`
     /// for a response line other than the cancel `*`. Control characters show as `\r`, `\n`, `\0`.

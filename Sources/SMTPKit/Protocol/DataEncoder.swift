@@ -11,14 +11,8 @@
 /// The state (line start, a pending CR) is carried across calls, so the output is the same
 /// however the input is split into chunks. Use one encoder per message.
 public struct DataEncoder: Sendable {
-    /// The longest line seen so far, in octets of the input without its line end and without a
-    /// stuffed dot. Over 998 breaks RFC 5322 §2.1.1; over 998 also breaks the 1000-octet text-line
-    /// limit of RFC 5321 §4.5.3.1.6. Includes the unterminated line being encoded.
-    public private(set) var longestLine = 0
-
     private var atLineStart = true
     private var pendingCR = false
-    private var currentLineLength = 0
 
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
@@ -90,8 +84,6 @@ public struct DataEncoder: Sendable {
                 end += 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
-            currentLineLength += end - index
-            if currentLineLength > longestLine { longestLine = currentLineLength }
             index = end
         }
     }
@@ -99,7 +91,6 @@ public struct DataEncoder: Sendable {
     private mutating func appendLineEnd(to output: inout [UInt8]) {
         output.append(Self.cr)
         output.append(Self.lf)
-        currentLineLength = 0
         atLineStart = true
     }
 }

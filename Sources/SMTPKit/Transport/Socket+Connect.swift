@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 extension Socket {
     /// Resolves `host` with `getaddrinfo` and tries every address it returns, IPv6 and IPv4,
@@ -119,15 +120,19 @@ extension Socket {
         watch(socket)
         do {
             try setOptions(fd)
-            let result = address.storage.withUnsafeBytes { raw in
-                Glibc_connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
-            }
-            if result != 0 {
-                let code = errno
-                guard code == EINPROGRESS || code == EINTR else {
-                    throw AttemptFailure(description: String(cString: strerror(code)))
+            do {
+                try SystemCall.run("connect") {
+                    address.storage.withUnsafeBytes { raw in
+                        Glibc_connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+                    }
                 }
+            } catch let failure where failure.code == EINPROGRESS || failure.code == EALREADY {
+                // Non-blocking: the handshake goes on (EALREADY: it was interrupted and retried).
                 try waitForConnect(socket, deadline: deadline)
+            } catch let failure where failure.code == EISCONN {
+                // An interrupted connect that completed before it was retried.
+            } catch {
+                throw AttemptFailure(description: error.reason)
             }
             return socket
         } catch let failure as AttemptFailure {
@@ -141,20 +146,27 @@ extension Socket {
 
     private static func setOptions(_ fd: Int32) throws(AttemptFailure) {
         do {
-            let flags = try SystemCall.run("fcntl") { fcntl(fd, F_GETFL) }
-            try SystemCall.run("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
-            var one: Int32 = 1
-            try SystemCall.run("setsockopt") {
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            }
-            #if canImport(Darwin)
-            try SystemCall.run("setsockopt") {
-                setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-            }
-            #endif
+            try prepareForIO(fd)
         } catch {
             throw AttemptFailure(description: error.reason)
         }
+    }
+
+    /// Makes a connected TCP descriptor what ``Socket`` expects: non-blocking, `TCP_NODELAY`
+    /// (whole command groups are written, Nagle would only add delayed-ACK stalls) and, where
+    /// `MSG_NOSIGNAL` does not exist, `SO_NOSIGPIPE`. For connected and accepted sockets alike.
+    package static func prepareForIO(_ fd: Int32) throws(SystemCall.Failure) {
+        let flags = try SystemCall.run("fcntl") { fcntl(fd, F_GETFL) }
+        try SystemCall.run("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+        var one: Int32 = 1
+        try SystemCall.run("setsockopt") {
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        #if canImport(Darwin)
+        try SystemCall.run("setsockopt") {
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        #endif
     }
 
     private static func waitForConnect(_ socket: Socket, deadline: Deadline) throws(AttemptFailure) {
@@ -167,8 +179,13 @@ extension Socket {
         }
         var code: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(socket.fileDescriptor, SOL_SOCKET, SO_ERROR, &code, &length)
-        if code != 0 { throw AttemptFailure(description: String(cString: strerror(code))) }
+        let fd = socket.fileDescriptor
+        do {
+            try SystemCall.run("getsockopt") { getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length) }
+        } catch {
+            throw AttemptFailure(description: error.reason)
+        }
+        if code != 0 { throw AttemptFailure(description: Errno(rawValue: code).description) }
     }
 }
 
@@ -185,8 +202,10 @@ extension Socket {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = fileDescriptor
-        let result = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        let result = try? SystemCall.run("getsockname") {
+            withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
         }
         guard result == 0 else { return nil }
         return withUnsafePointer(to: &storage) {

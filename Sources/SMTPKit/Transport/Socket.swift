@@ -8,8 +8,8 @@ import Darwin
 import Foundation
 
 /// A connected, non-blocking TCP socket. It owns its file descriptor and closes it in
-/// `deinit`; `close()` is idempotent. Every read and write waits with `poll(2)` up to a
-/// ``Deadline``, never longer. Used by one thread at a time; only ``shutdown()`` may be
+/// `deinit`; `close()` is idempotent. Every call goes through ``SystemCall``. A read or write
+/// is tried first and waits with `poll(2)` only on `EAGAIN`, up to a ``Deadline``, never longer. Used by one thread at a time; only ``shutdown()`` may be
 /// called from another thread, to wake a blocked reader (cancellation).
 package final class Socket: @unchecked Sendable {
     private let lock = NSLock()
@@ -32,7 +32,7 @@ package final class Socket: @unchecked Sendable {
     /// Closes the descriptor; later calls do nothing.
     package func close() {
         lock.withLock {
-            if descriptor >= 0 { _ = Glibc_close(descriptor) }
+            SystemCall.close(descriptor)
             descriptor = -1
         }
     }
@@ -40,24 +40,27 @@ package final class Socket: @unchecked Sendable {
     /// Shuts both directions down so a thread blocked in `poll` wakes at once.
     package func shutdown() {
         lock.withLock {
-            if descriptor >= 0 { _ = Glibc_shutdown(descriptor, Int32(SHUT_RDWR)) }
+            guard descriptor >= 0 else { return }
+            let fd = descriptor
+            _ = try? SystemCall.run("shutdown") { Glibc_shutdown(fd, Int32(SHUT_RDWR)) }
         }
     }
 
-    /// Sends every byte of `bytes` before `deadline`.
+    /// Sends every byte of `bytes` before `deadline`. Each `send` is tried first; only when the
+    /// kernel's buffer is full (`EAGAIN`) does it wait with `poll`, up to the deadline, so a peer
+    /// that stops reading makes this time out rather than spin.
     /// - Throws: `TransportError` on timeout, a closed connection or an I/O error.
     package func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline) throws(TransportError) {
         var offset = 0
         while offset < bytes.count {
-            try waitUntil(.writable, deadline: deadline, operation: "while sending")
             let pointer = bytes.baseAddress! + offset
             let remaining = bytes.count - offset
+            let fd = fileDescriptor
+            guard fd >= 0 else { throw TransportError.cancelled }
             do {
-                let fd = fileDescriptor
-                let sent = try SystemCall.run("send") { Glibc_send(fd, pointer, remaining, Socket.sendFlags) }
-                offset += sent
+                offset += try SystemCall.run("send") { Glibc_send(fd, pointer, remaining, Socket.sendFlags) }
             } catch let failure where failure.wouldBlock {
-                continue
+                try waitAfterWouldBlock(.writable, deadline: deadline, operation: "while sending")
             } catch {
                 throw Socket.ioError(error, operation: "while sending")
             }
@@ -65,19 +68,26 @@ package final class Socket: @unchecked Sendable {
     }
 
     /// Reads what is available (at least one byte) into `buffer`, waiting up to `deadline`.
+    /// `recv` is tried first; only when nothing is there (`EAGAIN`) does it wait with `poll`.
     /// - Returns: the number of bytes read; 0 means the peer closed the connection.
     package func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws(TransportError) -> Int {
         while true {
-            try waitUntil(.readable, deadline: deadline, operation: "waiting for the server")
+            let fd = fileDescriptor
+            guard fd >= 0 else { throw TransportError.cancelled }
             do {
-                let fd = fileDescriptor
                 return try SystemCall.run("recv") { Glibc_recv(fd, buffer.baseAddress, buffer.count, 0) }
             } catch let failure where failure.wouldBlock {
-                continue
+                try waitAfterWouldBlock(.readable, deadline: deadline, operation: "waiting for the server")
             } catch {
                 throw Socket.ioError(error, operation: "while reading")
             }
         }
+    }
+
+    /// After `EAGAIN`: times out at once when the deadline has passed, else waits with `poll`.
+    private func waitAfterWouldBlock(_ readiness: Readiness, deadline: Deadline, operation: String) throws(TransportError) {
+        if deadline.hasPassed { throw TransportError.timedOut(operation, seconds: deadline.budget) }
+        try waitUntil(readiness, deadline: deadline, operation: operation)
     }
 
     /// True when bytes (or an end of stream) are waiting in the kernel right now.
@@ -125,7 +135,6 @@ package final class Socket: @unchecked Sendable {
 }
 
 // The C functions under names that do not collide with our methods.
-@inline(__always) private func Glibc_close(_ fd: Int32) -> Int32 { close(fd) }
 @inline(__always) private func Glibc_shutdown(_ fd: Int32, _ how: Int32) -> Int32 { shutdown(fd, how) }
 @inline(__always) private func Glibc_send(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int, _ flags: Int32) -> Int {
     send(fd, buffer, count, flags)

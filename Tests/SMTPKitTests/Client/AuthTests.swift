@@ -93,7 +93,7 @@ struct AuthTests {
         let received = try #require(server.messages.first)
         #expect(received.authenticatedUser == ClientFixture.user)
         #expect(!received.overTLS)
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
     }
 
     @Test func forcedMechanismNotOffered() async throws {

@@ -18,7 +18,7 @@ struct DeliveryTests {
         #expect(server.messages.count == 1)
         #expect(received.mailFrom == ClientFixture.user)
         #expect(received.recipients == ["bob@example.net", "carol@example.net"])
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
         #expect(received.heloName == ClientFixture.heloName)
         #expect(received.overTLS == false)
         #expect(received.authenticatedUser == nil)
@@ -62,7 +62,7 @@ struct DeliveryTests {
         let received = try #require(server.messages.first)
         #expect(received.overTLS)
         #expect(received.authenticatedUser == ClientFixture.user)
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
         #expect(report.authenticatedUser == ClientFixture.user)
         let tls = try #require(report.tls)
         #expect(tls.protocolVersion.hasPrefix("TLSv1."))
@@ -74,7 +74,7 @@ struct DeliveryTests {
         let verbs = session.lines.map { String($0.prefix { $0 != " " && $0 != ":" }) }
         #expect(Array(verbs.prefix(4)) == ["EHLO", "STARTTLS", "EHLO", "AUTH"])
         #expect(session.lines[3].hasPrefix("AUTH PLAIN "))
-        let size = try message.render(allow8Bit: true).count
+        let size = try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true)).count
         #expect(session.readGroups.contains([
             "MAIL FROM:<\(ClientFixture.user)> SIZE=\(size)",
             "RCPT TO:<bob@example.net>",
@@ -113,7 +113,7 @@ struct DeliveryTests {
         let received = try #require(server.messages.first)
         #expect(received.overTLS)
         #expect(received.authenticatedUser == ClientFixture.user)
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
         #expect(report.tls?.protocolVersion.hasPrefix("TLSv1.") == true)
         let session = try #require(ClientFixture.finishedSessions(server).first)
         #expect(!session.lines.contains("STARTTLS"))
@@ -156,7 +156,7 @@ struct DeliveryTests {
         #expect(reports[0].finalReply != reports[1].finalReply)  // two queue ids
         let messages = server.messages
         #expect(messages.count == 2)
-        #expect(messages.map(\.data) == [try first.render(allow8Bit: true), try second.render(allow8Bit: true)])
+        #expect(messages.map(\.data) == [try first.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true)), try second.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))])
         let sessions = ClientFixture.finishedSessions(server)
         #expect(sessions.count == 1)
         #expect(sessions.first?.lines.filter { $0.hasPrefix("MAIL FROM:") }.count == 2)
@@ -177,7 +177,7 @@ struct DeliveryTests {
         #expect(received.heloName == ClientFixture.heloName)
         // No EHLO, so no extensions: no SIZE, no BODY=8BITMIME, a 7-bit body (RFC 6152 §3).
         #expect(received.mailParameters.isEmpty)
-        #expect(received.data == (try message.render(allow8Bit: false)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))))
         #expect(received.text.contains("Content-Transfer-Encoding: quoted-printable"))
         let lines = ClientFixture.allLines(server)
         #expect(lines.contains("EHLO \(ClientFixture.heloName)"))

@@ -68,7 +68,7 @@ struct RecipientTests {
         let received = try #require(server.messages.first)
         #expect(server.messages.count == 1)
         #expect(received.recipients == ["ok@x.test"])
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
     }
 
     @Test func temporaryRefusalIsTransient() async throws {

@@ -243,7 +243,7 @@ struct TLSTests {
         #expect(tls.description.contains("NOT verified"))
         let received = try #require(server.messages.first)
         #expect(received.overTLS)
-        #expect(received.data == (try message.render(allow8Bit: true)))
+        #expect(received.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
     }
 
     @Test func unreadableCAFileIsASetupErrorNamingThePath() async throws {

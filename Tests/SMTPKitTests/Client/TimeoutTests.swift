@@ -96,7 +96,7 @@ struct TimeoutTests {
         let report = try await client.send(message)
 
         #expect(report.finalReply.code == 250)
-        #expect(server.messages.first?.data == (try message.render(allow8Bit: true)))
+        #expect(server.messages.first?.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
     }
 
     @Test func slowButSteadyServerWithinTheDeadlineIsFine() async throws {
@@ -113,7 +113,7 @@ struct TimeoutTests {
 
         #expect(report.accepted.count == 2)
         #expect(report.recipients.map(\.reply.text) == ["Ok", "Ok"])
-        #expect(server.messages.first?.data == (try message.render(allow8Bit: true)))
+        #expect(server.messages.first?.data == (try message.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))))
     }
 
     @Test func cancellingTheTaskEndsASessionWaitingOnASilentServer() async throws {

@@ -26,14 +26,14 @@ struct EncodedWordTests {
     func asciiUnchanged(_ subject: String) throws {
         #expect(!EncodedWord.needsEncoding(subject))
         #expect(EncodedWord.headerText(subject) == subject)
-        let rendered = try HeaderField(name: "Subject", value: subject).render()
+        let rendered = try HeaderField(name: "Subject", value: subject).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         #expect(rendered == (subject.isEmpty ? "Subject:\r\n" : "Subject: \(subject)\r\n"))
     }
 
     @Test("non-ASCII subjects encode, fold and decode back", arguments: subjects)
     func roundTrips(_ subject: String) throws {
         #expect(EncodedWord.needsEncoding(subject))
-        let rendered = try HeaderField(name: "Subject", value: subject).render()
+        let rendered = try HeaderField(name: "Subject", value: subject).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         #expect(rendered.hasSuffix("\r\n"))
         let lines = MessageTestSupport.lines(of: rendered)
         for (index, line) in lines.enumerated() {
@@ -110,7 +110,7 @@ struct EncodedWordTests {
 
     @Test func longASCIISubjectsFoldAtSpacesAndUnfoldExactly() throws {
         let subject = (1...40).map { "word\($0)" }.joined(separator: " ")
-        let rendered = try HeaderField(name: "Subject", value: subject).render()
+        let rendered = try HeaderField(name: "Subject", value: subject).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         let lines = MessageTestSupport.lines(of: rendered)
         #expect(lines.count > 1)
         #expect(lines.allSatisfy { $0.count <= 78 })
@@ -119,7 +119,7 @@ struct EncodedWordTests {
 
     @Test func anUnfoldableASCIIWordOver998IsEncoded() throws {
         let subject = String(repeating: "x", count: 1200)
-        let rendered = try HeaderField(name: "X-Long", value: subject).render()
+        let rendered = try HeaderField(name: "X-Long", value: subject).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         let lines = MessageTestSupport.lines(of: rendered)
         #expect(lines.allSatisfy { $0.count <= 78 })
         #expect(MessageTestSupport.decodeWords(String(lines.joined().dropFirst("X-Long: ".count))) == subject)
@@ -127,6 +127,6 @@ struct EncodedWordTests {
 
     @Test func aLongASCIIWordUnder998StaysReadable() throws {
         let subject = String(repeating: "y", count: 500)
-        #expect(try HeaderField(name: "Subject", value: subject).render() == "Subject: \(subject)\r\n")
+        #expect(try HeaderField(name: "Subject", value: subject).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true)) == "Subject: \(subject)\r\n")
     }
 }

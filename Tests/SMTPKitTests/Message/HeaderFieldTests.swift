@@ -55,7 +55,7 @@ struct HeaderFieldTests {
 
     @Test func addressFieldsEncodeDisplayNamesNotAddresses() throws {
         let field = try HeaderField(name: "Reply-To", value: "Kåre Ødegård <kare@example.no>, ola@example.no")
-        let rendered = try field.render()
+        let rendered = try field.render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         #expect(rendered == "Reply-To: =?UTF-8?B?S8OlcmUgw5hkZWfDpXJk?= <kare@example.no>,\r\n ola@example.no\r\n"
             || rendered == "Reply-To: =?UTF-8?B?S8OlcmUgw5hkZWfDpXJk?= <kare@example.no>, ola@example.no\r\n")
         #expect(rendered.contains("<kare@example.no>"))
@@ -63,12 +63,12 @@ struct HeaderFieldTests {
 
     @Test func asciiAddressFieldsAreKeptAsWritten() throws {
         let value = "Team: a@example.org, b@example.org;"
-        #expect(try HeaderField(name: "To", value: value).render() == "To: \(value)\r\n")
+        #expect(try HeaderField(name: "To", value: value).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true)) == "To: \(value)\r\n")
     }
 
     @Test func invalidAddressFieldsAreRefused() throws {
         let error = try #require(throws: MessageError.self) {
-            try HeaderField(name: "Reply-To", value: "team at example.no").render()
+            try HeaderField(name: "Reply-To", value: "team at example.no").render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         }
         #expect(error.kind == .invalidHeader)
         #expect(error.headerName == "Reply-To")
@@ -77,7 +77,7 @@ struct HeaderFieldTests {
 
     @Test func structuredFieldsMustBeASCII() throws {
         let error = try #require(throws: MessageError.self) {
-            try HeaderField(name: "In-Reply-To", value: "<ø@example.no>").render()
+            try HeaderField(name: "In-Reply-To", value: "<ø@example.no>").render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         }
         #expect(error.kind == .invalidHeader)
         #expect(error.headerName == "In-Reply-To")
@@ -85,7 +85,7 @@ struct HeaderFieldTests {
 
     @Test func unfoldableStructuredLinesOver998AreRefused() throws {
         let error = try #require(throws: MessageError.self) {
-            try HeaderField(name: "References", value: "<" + String(repeating: "r", count: 1000) + "@x>").render()
+            try HeaderField(name: "References", value: "<" + String(repeating: "r", count: 1000) + "@x>").render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         }
         #expect(error.kind == .invalidHeader)
         #expect(error.reason?.contains("allows at most 998") == true)
@@ -93,7 +93,7 @@ struct HeaderFieldTests {
 
     @Test func longReferencesFoldBetweenIDs() throws {
         let ids = (1...12).map { "<message-\($0)@example.org>" }
-        let rendered = try HeaderField(name: "References", value: ids.joined(separator: " ")).render()
+        let rendered = try HeaderField(name: "References", value: ids.joined(separator: " ")).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         let lines = MessageTestSupport.lines(of: rendered)
         #expect(lines.count > 1)
         #expect(lines.allSatisfy { $0.count <= 78 })
@@ -101,7 +101,7 @@ struct HeaderFieldTests {
     }
 
     @Test func unstructuredExtraFieldsAreEncoded() throws {
-        let rendered = try HeaderField(name: "X-Note", value: "Hilsen fra Tromsø").render()
+        let rendered = try HeaderField(name: "X-Note", value: "Hilsen fra Tromsø").render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         #expect(rendered == "X-Note: =?UTF-8?B?SGlsc2VuIGZyYSBUcm9tc8O4?=\r\n")
     }
 }

@@ -47,6 +47,16 @@ struct MIMEAttachmentTests {
         #expect(source.bodyType == .sevenBit)
     }
 
+    @Test("a message data source is a byte stream: an .eml streams into an attachment as it is")
+    func messageDataSourceAsAttachment() throws {
+        let inner = Array("Subject: inner\r\n\r\nhello\r\n".utf8)
+        let attachment = MailAttachment(
+            stream: { BytesDataSource(inner) }, size: inner.count, filename: "inner.eml")
+        let (part, source) = try Self.sendAndParse(attachment)
+        #expect(part.decodedBody == inner)
+        #expect(source.estimatedSize != nil)
+    }
+
     @Test("any chunk size gives the same bytes", arguments: [1, 2, 75, 76, 77, 997, 4096, 65_536, 1 << 22])
     func chunkSizes(maxLength: Int) throws {
         let content = MIMETestSupport.bytes(maxLength < 100 ? 5000 : 200_000, seed: 11)

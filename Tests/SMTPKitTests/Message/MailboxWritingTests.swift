@@ -99,7 +99,7 @@ struct MailboxWritingTests {
         mailbox.displayName = "Kari\r\nBcc: victim@example.org"
         #expect(!mailbox.headerValue.contains("\r") && !mailbox.headerValue.contains("\n"))
         let error = try #require(throws: MessageError.self) {
-            try Message(from: mailbox, to: [mailbox]).render(allow8Bit: false)
+            try Message(from: mailbox, to: [mailbox]).render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         }
         #expect(error.kind == .invalidHeader)
         #expect(error.headerName == "From")

@@ -23,7 +23,7 @@ struct MessageRenderingTests {
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     @Test func exactMessage() throws {
-        let rendered = try Self.sample().render(allow8Bit: false)
+        let rendered = try Self.sample().render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         #expect(Self.text(rendered) == """
             Date: Sun, 29 Nov 2026 04:32:06 +0100\r
             From: Kari Nordmann <kari@example.no>\r
@@ -46,7 +46,7 @@ struct MessageRenderingTests {
         let message = try Self.sample()
         #expect(message.recipients.map(\.address) == ["ola@example.no", "per@example.no", "secret@example.org"])
         for allow8Bit in [false, true] {
-            let text = Self.text(try message.render(allow8Bit: allow8Bit))
+            let text = Self.text(try message.render(options: RenderOptions(allow8Bit: allow8Bit, allowUTF8Headers: true)))
             #expect(!text.contains("secret"))
             #expect(!text.lowercased().contains("bcc"))
         }
@@ -54,7 +54,7 @@ struct MessageRenderingTests {
 
     @Test func minimalMessageHasTheRequiredFieldsOnly() throws {
         let message = Message(from: try Mailbox("a@example.org"), bcc: [try Mailbox("b@example.org")])
-        let rendered = try message.render(allow8Bit: false)
+        let rendered = try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         #expect(MessageTestSupport.fields(rendered).map(\.name)
             == ["Date", "From", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"])
         #expect(Self.text(rendered).hasSuffix("Content-Transfer-Encoding: 7bit\r\n\r\n"))
@@ -86,23 +86,22 @@ struct MessageRenderingTests {
     ])
     func chooses(_ testCase: (String, Bool, ContentTransferEncoding)) throws {
         let message = try Self.sample(body: testCase.0)
-        #expect(message.transferEncoding(allow8Bit: testCase.1) == testCase.2)
-        let rendered = try message.render(allow8Bit: testCase.1)
+        let rendered = try message.render(options: RenderOptions(allow8Bit: testCase.1, allowUTF8Headers: true))
         #expect(MessageTestSupport.field("Content-Transfer-Encoding", in: rendered) == testCase.2.rawValue)
-        let source = try message.makeDataSource(allow8Bit: testCase.1)
+        let source = try message.makeDataSource(options: RenderOptions(allow8Bit: testCase.1, allowUTF8Headers: true))
         #expect(source.bodyType == (testCase.2 == .eightBit ? .eightBitMIME : .sevenBit))
         #expect(source.estimatedSize == rendered.count)
     }
 
     @Test func eightBitBodyIsWrittenAsUTF8() throws {
-        let rendered = try Self.sample(body: "Blåbær\n").render(allow8Bit: true)
+        let rendered = try Self.sample(body: "Blåbær\n").render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
         #expect(MessageTestSupport.body(rendered) == Array("Blåbær\r\n".utf8))
     }
 
     @Test func dotsBareLineEndsAndALongLine() throws {
         let long = String(repeating: "0123456789", count: 200)
         let body = ".\nline two\rline three\r\n..double\n" + long + "\nend"
-        let rendered = try Self.sample(body: body).render(allow8Bit: false)
+        let rendered = try Self.sample(body: body).render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         #expect(MessageTestSupport.field("Content-Transfer-Encoding", in: rendered) == "quoted-printable")
         let encoded = MessageTestSupport.body(rendered)
         let lines = MessageTestSupport.lines(encoded)
@@ -115,7 +114,7 @@ struct MessageRenderingTests {
 
     @Test func lineEndsAreCRLFEverywhere() throws {
         for body in ["a\nb", "a\rb", "a\r\nb\r\n", "\n\n\n", "x\r\r\ny"] {
-            let rendered = try Self.sample(body: body).render(allow8Bit: true)
+            let rendered = try Self.sample(body: body).render(options: RenderOptions(allow8Bit: true, allowUTF8Headers: true))
             var index = 0
             while index < rendered.count {
                 if rendered[index] == 13 { #expect(rendered[index + 1] == 10) }
@@ -130,7 +129,7 @@ struct MessageRenderingTests {
     @Test func subjectInjectionIsRefused() throws {
         var message = try Self.sample()
         message.subject = "Hi\r\nBcc: victim@example.org"
-        let error = try #require(throws: MessageError.self) { try message.render(allow8Bit: false) }
+        let error = try #require(throws: MessageError.self) { try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true)) }
         #expect(error.kind == .invalidHeader)
         #expect(error.headerName == "Subject")
     }
@@ -138,14 +137,14 @@ struct MessageRenderingTests {
     @Test func messageIDInjectionIsRefused() throws {
         var message = try Self.sample()
         message.messageID = "<a@b>\r\nX-Evil: 1"
-        let error = try #require(throws: MessageError.self) { try message.render(allow8Bit: false) }
+        let error = try #require(throws: MessageError.self) { try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true)) }
         #expect(error.headerName == "Message-ID")
     }
 
     @Test func messageIDKeepsGivenBrackets() throws {
         var message = try Self.sample()
         message.messageID = " <given@example.no> "
-        #expect(MessageTestSupport.field("Message-ID", in: try message.render(allow8Bit: false)) == "<given@example.no>")
+        #expect(MessageTestSupport.field("Message-ID", in: try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))) == "<given@example.no>")
     }
 
     @Test func replyToAndExtraHeaders() throws {
@@ -158,7 +157,7 @@ struct MessageRenderingTests {
             try HeaderField("Bcc: hidden@example.org"),
             try HeaderField("In-Reply-To: <prev@example.no>"),
         ]
-        let rendered = try message.render(allow8Bit: false)
+        let rendered = try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         let fields = MessageTestSupport.fields(rendered)
         #expect(fields.map(\.name) == [
             "Date", "From", "Reply-To", "To", "Cc", "Subject", "message-id", "MIME-Version", "Content-Type",
@@ -173,7 +172,7 @@ struct MessageRenderingTests {
     @Test func extraFieldsThatMayAppearOnceAreRefusedTwice() throws {
         var message = try Self.sample()
         message.extraHeaders = [try HeaderField("Subject: one"), try HeaderField("SUBJECT: two")]
-        let error = try #require(throws: MessageError.self) { try message.render(allow8Bit: false) }
+        let error = try #require(throws: MessageError.self) { try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true)) }
         #expect(error.headerName == "SUBJECT")
         #expect(error.reason?.contains("more than once") == true)
     }
@@ -181,14 +180,14 @@ struct MessageRenderingTests {
     @Test func extraTransferEncodingIsRefused() throws {
         var message = try Self.sample()
         message.extraHeaders = [try HeaderField("Content-Transfer-Encoding: base64")]
-        let error = try #require(throws: MessageError.self) { try message.render(allow8Bit: false) }
+        let error = try #require(throws: MessageError.self) { try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true)) }
         #expect(error.headerName == "Content-Transfer-Encoding")
     }
 
     @Test func manyRecipientsFoldTheToField() throws {
         let recipients = try (1...30).map { try Mailbox("Person \($0) <person\($0)@example.org>") }
         let message = Message(from: try Mailbox("a@example.org"), to: recipients)
-        let rendered = try message.render(allow8Bit: false)
+        let rendered = try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         #expect(MessageTestSupport.headerLines(rendered).allSatisfy { $0.count <= 78 })
         let to = try #require(MessageTestSupport.field("To", in: rendered))
         #expect(try Mailbox.parseList(to) == recipients)
@@ -198,7 +197,7 @@ struct MessageRenderingTests {
         let subject = String(repeating: "Møte på fredag ✓ — 会議 🎉 ", count: 10)
         var message = try Self.sample()
         message.subject = subject
-        let output = try message.render(allow8Bit: false)
+        let output = try message.render(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         #expect(MessageTestSupport.headerLines(output).allSatisfy { $0.utf8.count <= 78 })
         let value = try #require(MessageTestSupport.field("Subject", in: output))
         #expect(MessageTestSupport.encodedWords(value).allSatisfy { $0.count <= 75 })
@@ -214,7 +213,7 @@ struct MessageRenderingTests {
 
     @Test func dataSourceStreamsTheRenderedBytes() throws {
         let message = try Self.sample(body: String(repeating: "line\n", count: 1000))
-        let source = try message.makeDataSource(allow8Bit: false)
+        let source = try message.makeDataSource(options: RenderOptions(allow8Bit: false, allowUTF8Headers: true))
         var streamed: [UInt8] = []
         while true {
             let chunk = try source.read(maxLength: 333)

@@ -28,7 +28,7 @@ enum ProtocolTestSupport {
     }
 
     /// Encodes `input` as DATA in chunks that end at the given cut positions, then finishes.
-    static func encodeData(_ input: [UInt8], cuts: [Int] = []) -> (output: [UInt8], longestLine: Int) {
+    static func encodeData(_ input: [UInt8], cuts: [Int] = []) -> [UInt8] {
         var encoder = DataEncoder()
         var output: [UInt8] = []
         var start = 0
@@ -37,7 +37,7 @@ enum ProtocolTestSupport {
             start = cut
         }
         encoder.finish(into: &output)
-        return (output, encoder.longestLine)
+        return output
     }
 
     /// Replaces every occurrence of `pattern` with `replacement`, scanning left to right.
@@ -63,12 +63,6 @@ enum ProtocolTestSupport {
         text = replacing([cr], with: [lf], in: text)
         if let last = text.last, last != lf { text.append(lf) }
         return replacing([lf], with: [cr, lf], in: text)
-    }
-
-    /// The longest line of the reference normalisation, in octets without line end.
-    static func referenceLongestLine(_ input: [UInt8]) -> Int {
-        let text = replacing([cr], with: [lf], in: replacing([cr, lf], with: [lf], in: input))
-        return text.split(separator: lf, omittingEmptySubsequences: false).map(\.count).max() ?? 0
     }
 
     /// What a server does with DATA: split at CRLF, stop at the line ".", drop one leading dot
