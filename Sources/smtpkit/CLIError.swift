@@ -104,21 +104,7 @@ enum Terminal {
 
     /// `text` with C0/C1 control characters and DEL (but tab and newline) as `\xNN`.
     static func sanitized(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                result += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        return (value < 0x20 && value != 0x09 && value != 0x0A) || (0x7F...0x9F).contains(value)
+        ControlCharacters.escaped(text, keeping: ["\t", "\n"])
     }
 
     /// A transcript printer: swaks-style lines on standard error (or output), as they happen.
@@ -132,16 +118,12 @@ enum Terminal {
         }
     }
 
-    /// Reports `error` as `smtpkit: error: …` and turns it into the exit code.
+    /// Reports `error` as `smtpkit: error: …`, then the CLI's advice for it (``CLIAdvice``) as
+    /// `smtpkit: hint: …`, and turns it into the exit code.
     static func fail(_ error: Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
         Terminal.error("smtpkit: error: \(error)")
+        if let advice = CLIAdvice.advice(for: error) { Terminal.error("smtpkit: hint: \(advice)") }
         return ExitCode(ExitStatus.code(for: error) ?? ExitStatus.software)
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,68 +1,127 @@
-/// Authentication could not be done (RFC 4954). Match on ``kind``; show ``description``.
-public struct AuthenticationError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Authentication could not be done (RFC 4954).
+///
+/// An ``SMTPKitError``: match on ``kind``, read the context (``mechanism``, ``reply``, …), show
+/// ``description``. Equal when kind and context are equal.
+public struct AuthenticationError: SMTPKitError {
     /// The kind of failure.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public var description: String { name }
-        /// The server refused the credentials (535, 534, 538, 454…): ``reply`` has its words.
-        public static let rejected = Kind(name: "rejected")
+        private enum Code: String, Hashable, Sendable {
+            case rejected, notOffered, mechanismNotOffered, plaintextRefused, unexpectedChallenge, tooManyChallenges
+        }
+        private let code: Code
+        private init(_ code: Code) { self.code = code }
+
+        /// The server refused the credentials (535, 534, 538, 454…): ``AuthenticationError/reply`` has its words.
+        public static let rejected = Kind(.rejected)
         /// Credentials were given but the server lists no AUTH at all.
-        public static let notOffered = Kind(name: "notOffered")
+        public static let notOffered = Kind(.notOffered)
         /// The mechanism asked for (or every one SMTPKit knows) is not in the server's list.
-        public static let mechanismNotOffered = Kind(name: "mechanismNotOffered")
+        public static let mechanismNotOffered = Kind(.mechanismNotOffered)
         /// The connection is not encrypted and plaintext authentication was not allowed.
-        public static let plaintextRefused = Kind(name: "plaintextRefused")
+        public static let plaintextRefused = Kind(.plaintextRefused)
         /// The server sent a challenge the mechanism has no answer for, or one not in base64.
-        public static let unexpectedChallenge = Kind(name: "unexpectedChallenge")
+        public static let unexpectedChallenge = Kind(.unexpectedChallenge)
         /// The server kept challenging past the limit.
-        public static let tooManyChallenges = Kind(name: "tooManyChallenges")
+        public static let tooManyChallenges = Kind(.tooManyChallenges)
+
+        /// The kind's name, e.g. `rejected`.
+        public var description: String { code.rawValue }
     }
 
+    /// What kind of failure this is.
     public let kind: Kind
-    /// The server's reply, for `rejected`.
+    /// The SASL mechanism concerned (`PLAIN`, `LOGIN`, `XOAUTH2`).
+    public let mechanism: String?
+    /// The server's reply, for ``Kind/rejected``.
     public let reply: Reply?
-    public let description: String
+    /// The server as the session names it, for ``Kind/notOffered``.
+    public let server: String?
+    /// The mechanisms that were acceptable, for ``Kind/mechanismNotOffered``.
+    public let wanted: [String]
+    /// The mechanisms the server offers, for ``Kind/mechanismNotOffered``.
+    public let offered: [String]
+    /// A challenge that is not valid base64, as received (at most 60 characters).
+    public let challenge: String?
+    /// The length in octets of a decoded challenge the mechanism has no answer for.
+    public let challengeLength: Int?
+    /// The most challenges allowed, for ``Kind/tooManyChallenges``.
+    public let limit: Int?
+    private let cause: UnderlyingError
 
-    private init(_ kind: Kind, _ description: String, reply: Reply? = nil) {
+    /// The error that caused this one, if any.
+    public var underlying: (any Error & Sendable)? { cause.error }
+
+    private init(_ kind: Kind, mechanism: String? = nil, reply: Reply? = nil, server: String? = nil,
+                 wanted: [String] = [], offered: [String] = [], challenge: String? = nil,
+                 challengeLength: Int? = nil, limit: Int? = nil, underlying: (any Error & Sendable)? = nil) {
         self.kind = kind
-        self.description = description
+        self.mechanism = mechanism
         self.reply = reply
+        self.server = server
+        self.wanted = wanted
+        self.offered = offered
+        self.challenge = challenge
+        self.challengeLength = challengeLength
+        self.limit = limit
+        self.cause = UnderlyingError(underlying)
     }
 
     /// True for a temporary failure (454, RFC 4954 §6): trying later may work.
     public var isTransient: Bool { reply?.isTransient ?? false }
 
     static func rejected(mechanism: String, reply: Reply) -> AuthenticationError {
-        let hint: String
-        switch reply.code {
-        case 454: hint = "a temporary failure on the server; try again later"
-        case 534: hint = "the server wants a stronger mechanism; try --auth with another one it lists"
-        case 538: hint = "the server requires encryption for this mechanism; use --tls starttls or --tls tls"
-        default: hint = "check the user name and password (Microsoft 365 and Gmail need SMTP AUTH enabled or an app password)"
-        }
-        return AuthenticationError(.rejected, "authentication (\(mechanism)) failed: the server said \(reply); \(hint)", reply: reply)
+        AuthenticationError(.rejected, mechanism: mechanism, reply: reply)
     }
 
     static func notOffered(server: String) -> AuthenticationError {
-        AuthenticationError(.notOffered, "\(server) does not offer authentication (no AUTH in its EHLO reply); if it needs no login, drop --user / the profile's user, or use --auth none")
+        AuthenticationError(.notOffered, server: server)
     }
 
     static func mechanismNotOffered(_ wanted: [String], offered: [String]) -> AuthenticationError {
-        AuthenticationError(.mechanismNotOffered, "the server offers AUTH \(offered.joined(separator: " ")), but not \(wanted.joined(separator: " or ")); choose one it offers with --auth")
+        AuthenticationError(.mechanismNotOffered, wanted: wanted, offered: offered)
     }
 
     /// The refusal to send credentials in clear (RFC 4954 §4; RFC 8314 §3).
-    public static let plaintextRefused = AuthenticationError(.plaintextRefused, "refusing to send the password over an unencrypted connection; use --tls starttls or --tls tls, or pass --allow-plaintext-auth if you accept that anyone on the path can read it")
+    public static let plaintextRefused = AuthenticationError(.plaintextRefused)
 
     static func unexpectedChallenge(mechanism: String, challenge: [UInt8]) -> AuthenticationError {
-        AuthenticationError(.unexpectedChallenge, "the server sent an unexpected \(mechanism) challenge (\(challenge.count) bytes); authentication aborted")
+        AuthenticationError(.unexpectedChallenge, mechanism: mechanism, challengeLength: challenge.count)
     }
 
     static func malformedChallenge(_ text: String) -> AuthenticationError {
-        AuthenticationError(.unexpectedChallenge, "the server's AUTH challenge is not valid base64 ('\(text.prefix(60))'); authentication aborted")
+        AuthenticationError(.unexpectedChallenge, challenge: String(text.prefix(60)))
     }
 
     static func tooManyChallenges(_ limit: Int) -> AuthenticationError {
-        AuthenticationError(.tooManyChallenges, "the server sent more than \(limit) AUTH challenges; authentication aborted")
+        AuthenticationError(.tooManyChallenges, limit: limit)
+    }
+
+    /// What happened, with the context, in SMTPKit's words.
+    public var description: String {
+        switch kind {
+        case .rejected:
+            let hint: String
+            switch reply?.code {
+            case 454: hint = "a temporary failure on the server; try again later"
+            case 534: hint = "the server wants a stronger mechanism; choose another one it offers"
+            case 538: hint = "the server requires encryption for this mechanism; use STARTTLS or implicit TLS"
+            default: hint = "check the user name and password (Microsoft 365 and Gmail need SMTP AUTH enabled or an app password)"
+            }
+            return "authentication (\(mechanism ?? "?")) failed: the server said \(reply.map { "\($0)" } ?? "nothing"); \(hint)"
+        case .notOffered:
+            return "\(server ?? "the server") does not offer authentication (no AUTH in its EHLO reply); if it needs no login, send without credentials"
+        case .mechanismNotOffered:
+            return "the server offers AUTH \(offered.joined(separator: " ")), but not \(wanted.joined(separator: " or ")); choose a mechanism it offers"
+        case .plaintextRefused:
+            return "refusing to send the password over an unencrypted connection; use STARTTLS or implicit TLS, or allow plaintext authentication if you accept that anyone on the path can read it"
+        case .unexpectedChallenge where challenge != nil:
+            return "the server's AUTH challenge is not valid base64 ('\(ControlCharacters.escaped(challenge ?? ""))'); authentication aborted"
+        case .unexpectedChallenge:
+            return "the server sent an unexpected \(mechanism ?? "AUTH") challenge (\(challengeLength ?? 0) bytes); authentication aborted"
+        case .tooManyChallenges:
+            return "the server sent more than \(limit ?? 0) AUTH challenges; authentication aborted"
+        default:
+            return "authentication error (\(kind))"
+        }
     }
 }

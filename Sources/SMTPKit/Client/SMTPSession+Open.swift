@@ -137,7 +137,7 @@ extension SMTPSession {
             try startTLS(buffered: nil)
         } catch let error as TransportError where error.kind == .tlsHandshakeFailed {
             isBroken = true
-            throw error.adding(advice: "does port \(configuration.port) speak implicit TLS? If the server greets in clear, use --tls starttls (usually port 587) or --tls none")
+            throw error.duringImplicitTLS(port: configuration.port)
         } catch {
             isBroken = true
             throw error

@@ -1,21 +1,21 @@
 /// A problem with a configuration file, a profile, or a password source.
 ///
-/// Built in the style of AsyncHTTPClient's `HTTPClientError`: a struct wrapping a private
-/// enum, so that cases can be added later without breaking anyone who switches on ``kind``.
-/// The ``description`` is a sentence for a user: `<file>:<line>: <what happened>. <what to do>.`
+/// An ``SMTPKitError``: match on ``kind``, read the context (``file``, ``line``, ``key``, …), show
+/// ``description``: a sentence `<file>:<line>: <what happened>. <what to do>.` Equal when kind and
+/// context are equal.
 ///
 /// The CLI maps every `ConfigError` to exit status 78 (`EX_CONFIG`, sysexits.h).
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ConfigError: SMTPKitError {
     /// What went wrong, without the details; compare with `==` against the static members.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
-        private enum Base: String, Sendable, Hashable {
+        private enum Code: String, Sendable, Hashable {
             case fileNotFound, unreadable, syntax, unknownKey, wrongType, invalidValue
             case literalPassword, unknownProfile, passwordFileInsecure, passwordUnavailable
             case conflictingPasswordSources, missingSetting
         }
 
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
+        private let code: Code
+        private init(_ code: Code) { self.code = code }
 
         /// The configuration file does not exist.
         public static let fileNotFound = Kind(.fileNotFound)
@@ -31,7 +31,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let invalidValue = Kind(.invalidValue)
         /// A literal `password` in a configuration file, which SMTPKit refuses.
         public static let literalPassword = Kind(.literalPassword)
-        /// `--profile` or `default_profile` names a profile the file does not define.
+        /// A profile name (the CLI's `--profile`, or `default_profile`) that the file does not define.
         public static let unknownProfile = Kind(.unknownProfile)
         /// A password file that group or others may access.
         public static let passwordFileInsecure = Kind(.passwordFileInsecure)
@@ -44,68 +44,67 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let missingSetting = Kind(.missingSetting)
 
         /// The case name, e.g. `unknownKey`.
-        public var description: String { base.rawValue }
+        public var description: String { code.rawValue }
     }
 
-    private enum Reason: Sendable, Equatable {
-        case fileNotFound(path: String, origin: String?)
-        case unreadable(path: String, reason: String)
-        case syntax(message: String)
-        case unknownKey(table: String, suggestion: String?)
-        case wrongType(expected: String, found: String?)
-        case invalidValue(reason: String)
-        case literalPassword(profile: String)
-        case unknownProfile(name: String, available: [String])
-        case passwordFileInsecure(path: String, mode: Int)
-        case passwordUnavailable(source: PasswordSource, reason: String)
-        case conflictingPasswordSources(profile: String?)
-        case missingSetting(reason: String)
-    }
-
-    private let reason: Reason
-
+    /// What went wrong; compare with the static members of ``Kind``.
+    public let kind: Kind
     /// The configuration file the problem is in, when known (as the user named it).
     public let file: String?
     /// The 1-based line in ``file``, when known.
     public let line: Int?
     /// The TOML key concerned, when there is one (`port`, `profiles.work`).
     public let key: String?
+    /// Who named a file that is missing or unreadable (`$SMTPKIT_CONFIG`); nil when the caller
+    /// gave the path explicitly (the CLI's `--config`).
+    public let origin: String?
+    /// The explanation: why a file cannot be read, the TOML parser's message, why a value is not
+    /// allowed, why a password source gave nothing.
+    public let reason: String?
+    /// The table of an unknown key (`[defaults]`, `[profiles.work]`, or ``topLevel``).
+    public let table: String?
+    /// The key suggested for a misspelt one (``Kind/unknownKey``), e.g. `host` for `hots`.
+    public let suggestion: String?
+    /// The type a value must have (``Kind/wrongType``), as a phrase: "an integer".
+    public let expected: String?
+    /// The type it has (``Kind/wrongType``), as a phrase: "a string".
+    public let found: String?
+    /// The profile concerned: the table holding a literal password or conflicting password
+    /// sources (`[profiles.work]`), or the name of an unknown profile.
+    public let profile: String?
+    /// The profile names a file offers, for ``Kind/unknownProfile``; empty otherwise.
+    public let availableProfiles: [String]
+    /// The path of an insecure password file (``Kind/passwordFileInsecure``).
+    public let passwordFile: String?
+    /// The permission bits of an insecure password file (``Kind/passwordFileInsecure``).
+    public let mode: Int?
+    /// The password source that gave no password (``Kind/passwordUnavailable``).
+    public let passwordSource: PasswordSource?
+    private let cause: UnderlyingError
 
-    private init(_ reason: Reason, file: String? = nil, line: Int? = nil, key: String? = nil) {
-        self.reason = reason
+    /// The error that caused this one (the TOML parser's, the file system's), if any.
+    public var underlying: (any Error & Sendable)? { cause.error }
+
+    private init(_ kind: Kind, file: String? = nil, line: Int? = nil, key: String? = nil, origin: String? = nil,
+                 reason: String? = nil, table: String? = nil, suggestion: String? = nil, expected: String? = nil,
+                 found: String? = nil, profile: String? = nil, availableProfiles: [String] = [], passwordFile: String? = nil, mode: Int? = nil,
+                 passwordSource: PasswordSource? = nil, underlying: (any Error & Sendable)? = nil) {
+        self.kind = kind
         self.file = file
         self.line = line
         self.key = key
-    }
-
-    /// What went wrong; compare with the static members of ``Kind``.
-    public var kind: Kind {
-        switch reason {
-        case .fileNotFound: .fileNotFound
-        case .unreadable: .unreadable
-        case .syntax: .syntax
-        case .unknownKey: .unknownKey
-        case .wrongType: .wrongType
-        case .invalidValue: .invalidValue
-        case .literalPassword: .literalPassword
-        case .unknownProfile: .unknownProfile
-        case .passwordFileInsecure: .passwordFileInsecure
-        case .passwordUnavailable: .passwordUnavailable
-        case .conflictingPasswordSources: .conflictingPasswordSources
-        case .missingSetting: .missingSetting
-        }
-    }
-
-    /// The profile names a file offers, for ``Kind/unknownProfile``; empty otherwise.
-    public var availableProfiles: [String] {
-        if case .unknownProfile(_, let available) = reason { return available }
-        return []
-    }
-
-    /// The key suggested for a misspelt one (``Kind/unknownKey``), e.g. `host` for `hots`.
-    public var suggestion: String? {
-        if case .unknownKey(_, let suggestion) = reason { return suggestion }
-        return nil
+        self.origin = origin
+        self.reason = reason
+        self.table = table
+        self.suggestion = suggestion
+        self.expected = expected
+        self.found = found
+        self.profile = profile
+        self.availableProfiles = availableProfiles
+        self.passwordFile = passwordFile
+        self.mode = mode
+        self.passwordSource = passwordSource
+        self.cause = UnderlyingError(underlying)
     }
 
     /// The `table` of an unknown key outside every table.
@@ -113,26 +112,30 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
     // MARK: - Cases
 
-    /// No file at `path`; `origin` says who named it (`--config`, `$SMTPKIT_CONFIG`).
+    /// No file at `path`; `origin` says who named it (`$SMTPKIT_CONFIG`), nil for an explicit path.
     public static func fileNotFound(path: String, origin: String? = nil) -> ConfigError {
-        ConfigError(.fileNotFound(path: path, origin: origin), file: path)
+        ConfigError(.fileNotFound, file: path, origin: origin)
     }
 
-    /// The file at `path` exists but cannot be read, for `reason`.
-    public static func unreadable(path: String, reason: String) -> ConfigError {
-        ConfigError(.unreadable(path: path, reason: reason), file: path)
+    /// The file at `path` exists but cannot be read, for `reason`; `origin` as for ``fileNotFound(path:origin:)``.
+    public static func unreadable(
+        path: String, reason: String, origin: String? = nil, underlying: (any Error & Sendable)? = nil
+    ) -> ConfigError {
+        ConfigError(.unreadable, file: path, origin: origin, reason: reason, underlying: underlying)
     }
 
     /// The TOML parser rejected the file at `line` with `message`.
-    public static func syntax(file: String, line: Int?, message: String) -> ConfigError {
-        ConfigError(.syntax(message: message), file: file, line: line)
+    public static func syntax(
+        file: String, line: Int?, message: String, underlying: (any Error & Sendable)? = nil
+    ) -> ConfigError {
+        ConfigError(.syntax, file: file, line: line, reason: message, underlying: underlying)
     }
 
     /// `key` is not known in `table` (`"[defaults]"`, `"[profiles.work]"`, or ``topLevel``).
     public static func unknownKey(
         file: String, line: Int?, table: String, key: String, suggestion: String?
     ) -> ConfigError {
-        ConfigError(.unknownKey(table: table, suggestion: suggestion), file: file, line: line, key: key)
+        ConfigError(.unknownKey, file: file, line: line, key: key, table: table, suggestion: suggestion)
     }
 
     /// `key` holds a value of the wrong type; `expected` and `found` read after "must be" and
@@ -140,46 +143,48 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func wrongType(
         file: String, line: Int?, key: String, expected: String, found: String? = nil
     ) -> ConfigError {
-        ConfigError(.wrongType(expected: expected, found: found), file: file, line: line, key: key)
+        ConfigError(.wrongType, file: file, line: line, key: key, expected: expected, found: found)
     }
 
     /// `key` holds a value of the right type that is not allowed, for `reason`.
     public static func invalidValue(file: String?, line: Int?, key: String, reason: String) -> ConfigError {
-        ConfigError(.invalidValue(reason: reason), file: file, line: line, key: key)
+        ConfigError(.invalidValue, file: file, line: line, key: key, reason: reason)
     }
 
     /// A literal `password` key in `profile` (a table name such as `[profiles.work]`).
     public static func literalPassword(file: String, line: Int?, profile: String) -> ConfigError {
-        ConfigError(.literalPassword(profile: profile), file: file, line: line, key: "password")
+        ConfigError(.literalPassword, file: file, line: line, key: "password", profile: profile)
     }
 
     /// No profile called `name`; `available` lists those the file defines.
     public static func unknownProfile(
         name: String, available: [String], file: String? = nil, line: Int? = nil
     ) -> ConfigError {
-        ConfigError(.unknownProfile(name: name, available: available), file: file, line: line)
+        ConfigError(.unknownProfile, file: file, line: line, profile: name, availableProfiles: available)
     }
 
     /// The password file at `path` has permission bits for group or others in `mode`.
     public static func passwordFileInsecure(path: String, mode: Int) -> ConfigError {
-        ConfigError(.passwordFileInsecure(path: path, mode: mode))
+        ConfigError(.passwordFileInsecure, passwordFile: path, mode: mode)
     }
 
     /// `source` gave no password, for `reason`.
-    public static func passwordUnavailable(source: PasswordSource, reason: String) -> ConfigError {
-        ConfigError(.passwordUnavailable(source: source, reason: reason))
+    public static func passwordUnavailable(
+        source: PasswordSource, reason: String, underlying: (any Error & Sendable)? = nil
+    ) -> ConfigError {
+        ConfigError(.passwordUnavailable, reason: reason, passwordSource: source, underlying: underlying)
+    }
+
+    /// The setting `key` is needed and not set, for `reason` ("no server is set").
+    public static func missingSetting(key: String, reason: String) -> ConfigError {
+        ConfigError(.missingSetting, key: key, reason: reason)
     }
 
     /// More than one password source is set in one layer (`profile` names it, or `nil` for flags).
     public static func conflictingPasswordSources(
         profile: String?, file: String? = nil, line: Int? = nil
     ) -> ConfigError {
-        ConfigError(.conflictingPasswordSources(profile: profile), file: file, line: line)
-    }
-
-    /// The setting `key` is needed and not set, for `reason` ("no server is set").
-    public static func missingSetting(key: String, reason: String) -> ConfigError {
-        ConfigError(.missingSetting(reason: reason), key: key)
+        ConfigError(.conflictingPasswordSources, file: file, line: line, profile: profile)
     }
 
     // MARK: - Description
@@ -198,46 +203,53 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     private var message: String {
-        switch reason {
-        case .fileNotFound(_, let origin):
-            let by = origin.map { " (named by \($0))" } ?? ""
-            return "config file not found\(by). Check the path, or create the file from Configs/config.toml"
-        case .unreadable(_, let reason):
-            return "cannot read the config file: \(reason). Check that it is a readable UTF-8 text file"
-        case .syntax(let message):
-            return "TOML syntax error: \(message). Fix the file (the TOML rules are at toml.io)"
-        case .unknownKey(let table, let suggestion):
+        let reason = reason ?? "unknown reason"
+        let named = origin.map { " (named by \($0))" } ?? ""
+        switch kind {
+        case .fileNotFound:
+            return "config file not found\(named). Check the path"
+        case .unreadable:
+            return "cannot read the config file: \(reason)\(named). Check that it is a readable UTF-8 text file"
+        case .syntax:
+            return "TOML syntax error: \(reason). Fix the file (the TOML rules are at toml.io)"
+        case .unknownKey:
+            let table = table ?? Self.topLevel
             var hint = suggestion.map { "Did you mean '\($0)'?" } ?? "Remove it or check its spelling"
             if table == Self.topLevel, let key, Profile.tomlKeys.contains(key) {
                 hint = "Settings belong in [defaults] or a [profiles.NAME] table: move it below one of those headers"
             }
             let place = table == Self.topLevel ? "at \(table)" : "in \(table)"
             return "unknown key '\(key ?? "")' \(place). \(hint)"
-        case .wrongType(let expected, let found):
+        case .wrongType:
             let was = found.map { ", not \($0)" } ?? ""
-            return "\(key ?? "value") must be \(expected)\(was). Change the value on that line"
-        case .invalidValue(let reason):
+            return "\(key ?? "value") must be \(expected ?? "of another type")\(was). Change the value on that line"
+        case .invalidValue:
             return "invalid \(key ?? "value"): \(reason)"
-        case .literalPassword(let profile):
-            return "\(profile) contains a literal password, which SMTPKit refuses to read from a config file. "
+        case .literalPassword:
+            return "\(profile ?? "the profile") contains a literal password, which SMTPKit refuses to read from a config file. "
                 + "Use password_env, password_command or password_file instead "
                 + "(and `chmod 600` the password file)"
-        case .unknownProfile(let name, let available):
-            let list = available.isEmpty
+        case .unknownProfile:
+            let name = profile ?? ""
+            let list = availableProfiles.isEmpty
                 ? "The file defines no profiles; add a [profiles.\(name)] table"
-                : "Available profiles: \(available.joined(separator: ", "))"
+                : "Available profiles: \(availableProfiles.joined(separator: ", "))"
             return "no profile named '\(name)'. \(list)"
-        case .passwordFileInsecure(let path, let mode):
+        case .passwordFileInsecure:
+            let path = passwordFile ?? "?"
             return "password file \(path) can be read or changed by other users (mode "
-                + Self.octal(mode) + "). Run `chmod 600 \(path)` and try again"
-        case .passwordUnavailable(let source, let reason):
+                + Self.octal(mode ?? 0) + "). Run `chmod 600 \(path)` and try again"
+        case .passwordUnavailable:
+            guard let source = passwordSource else { return "no password: \(reason)" }
             return "no password from \(source): \(reason). " + Self.advice(for: source)
-        case .conflictingPasswordSources(let profile):
+        case .conflictingPasswordSources:
             let sources = "more than one of password_env, password_command and password_file"
             let what = profile.map { "\($0) sets \(sources)" } ?? "\(sources) is set"
             return what + ". Keep only one"
-        case .missingSetting(let reason):
+        case .missingSetting:
             return reason
+        default:
+            return "configuration error (\(kind))"
         }
     }
 

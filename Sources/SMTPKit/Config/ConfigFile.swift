@@ -53,7 +53,7 @@ public struct ConfigFile: Sendable {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
-            throw ConfigError.syntax(file: path, line: line > 0 ? line : nil, message: error.description)
+            throw ConfigError.syntax(file: path, line: line > 0 ? line : nil, message: error.description, underlying: error)
         }
         let parser = ConfigParser(
             file: path,

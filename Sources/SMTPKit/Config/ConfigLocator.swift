@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the configuration file, in the order msmtp and most XDG programs use.
 ///
-/// 1. the `--config FILE` flag — it must exist;
+/// 1. an explicit path (the CLI's `--config FILE`) — it must exist;
 /// 2. `$SMTPKIT_CONFIG` — it must exist;
 /// 3. `$XDG_CONFIG_HOME/smtpkit/config.toml`, or `~/.config/smtpkit/config.toml` when
 ///    `XDG_CONFIG_HOME` is unset, empty or relative (XDG Base Directory Specification) —
@@ -15,13 +15,13 @@ public enum ConfigLocator {
     ///
     /// `~/` at the start of `explicitPath` or `$SMTPKIT_CONFIG` means `homeDirectory`
     /// (a shell does not expand it in `--config=~/…`).
-    /// - Throws: ``ConfigError/Kind/fileNotFound`` when `--config` or `$SMTPKIT_CONFIG` names a
+    /// - Throws: ``ConfigError/Kind/fileNotFound`` when `explicitPath` or `$SMTPKIT_CONFIG` names a
     ///   file that does not exist; ``ConfigError/Kind/unreadable`` when it names a directory.
     public static func resolve(
         explicitPath: String?, environment: [String: String], homeDirectory: String
     ) throws -> String? {
         if let explicitPath {
-            return try required(explicitPath, origin: "--config", home: homeDirectory)
+            return try required(explicitPath, origin: nil, home: homeDirectory)
         }
         if let path = environment[environmentVariable], !path.isEmpty {
             return try required(path, origin: "$\(environmentVariable)", home: homeDirectory)
@@ -41,7 +41,8 @@ public enum ConfigLocator {
         return path
     }
 
-    private static func required(_ path: String, origin: String, home: String) throws -> String {
+    /// `origin` names who gave `path` (`$SMTPKIT_CONFIG`) for the error text; nil for the caller.
+    private static func required(_ path: String, origin: String?, home: String) throws -> String {
         let expanded: String
         if path == "~" || path.hasPrefix("~/") {
             expanded = PathResolver.join(home, String(path.dropFirst(path == "~" ? 1 : 2)))
@@ -53,7 +54,7 @@ public enum ConfigLocator {
             throw ConfigError.fileNotFound(path: expanded, origin: origin)
         }
         guard !isDirectory.boolValue else {
-            throw ConfigError.unreadable(path: expanded, reason: "it is a directory (given by \(origin))")
+            throw ConfigError.unreadable(path: expanded, reason: "it is a directory", origin: origin)
         }
         return expanded
     }

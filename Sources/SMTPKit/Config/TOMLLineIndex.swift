@@ -134,21 +134,11 @@ private struct Scanner {
     mutating func checkHeaderKeyStart() {
         guard let c = current else { return }
         if Self.isBareKeyScalar(c) || c == "\"" || c == "'" || c == "]" { return }
-        noteTrap("Error while parsing table header: expected a key after '[', saw '\(Self.visible(c))'")
+        noteTrap("Error while parsing table header: expected a key after '[', saw '\(ControlCharacters.escaped(String(c)))'")
     }
 
     mutating func noteTrap(_ message: String) {
         if parserTrap == nil { parserTrap = (line, message) }
-    }
-
-    /// `\n` for a line feed, the character itself otherwise.
-    static func visible(_ c: Unicode.Scalar) -> String {
-        switch c {
-        case "\n": "\\n"
-        case "\r": "\\r"
-        case "\t": "\\t"
-        default: c.value < 0x20 || c.value == 0x7F ? "\\u{\(String(c.value, radix: 16))}" : String(c)
-        }
     }
 
     /// Skips spaces; if `c` follows, consumes it and returns true.

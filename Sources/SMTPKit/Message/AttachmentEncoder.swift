@@ -46,7 +46,7 @@ final class AttachmentEncoder {
             } catch let error as MessageError {
                 throw error
             } catch {
-                throw MessageError.unreadableAttachment(name, reason: "the stream cannot be opened: \(error)")
+                throw MessageError.unreadableAttachment(name, reason: "the stream cannot be opened", underlying: error)
             }
             self.size = size
         }
@@ -95,7 +95,7 @@ final class AttachmentEncoder {
             } catch let error as MessageError {
                 throw error
             } catch {
-                throw MessageError.unreadableAttachment(name, reason: "reading the stream failed: \(error)")
+                throw MessageError.unreadableAttachment(name, reason: "reading the stream failed", underlying: error)
             }
             consumed += chunk.count
             if let size, consumed > size {

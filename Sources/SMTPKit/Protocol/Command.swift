@@ -55,7 +55,7 @@ public enum Command: Sendable, Equatable {
 
     /// The line as a user may see it, without CRLF: `MAIL FROM:<a@example.org> SIZE=10`.
     /// SASL data is masked: `AUTH PLAIN ****` when an initial response is given, and `****`
-    /// for a response line other than the cancel `*`. Control characters show as `\r`, `\n`, `\0`.
+    /// for a response line other than the cancel `*`. Control characters show as `\xNN` (`\x0D\x0A` for CRLF).
     public var transcript: String {
         let line: String
         switch self {
@@ -66,7 +66,7 @@ public enum Command: Sendable, Equatable {
         default:
             line = unvalidatedLine
         }
-        return Self.visible(line)
+        return ControlCharacters.escaped(line)
     }
 
     /// The exact bytes for the wire, ending in CRLF.
@@ -114,18 +114,4 @@ public enum Command: Sendable, Equatable {
         parameters.isEmpty ? head : head + " " + parameters.joined(separator: " ")
     }
 
-    /// Replaces CR, LF and NUL with visible escapes so a transcript line stays one line.
-    private static func visible(_ line: String) -> String {
-        guard line.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else { return line }
-        var out = ""
-        for scalar in line.unicodeScalars {
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\0": out += "\\0"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 }

@@ -196,7 +196,8 @@ struct DeliveryTests {
         }
 
         #expect(error.kind == .startTLSNotOffered)
-        #expect(error.description.contains("--tls none"))
+        #expect(error.description.contains("only an unencrypted session without authentication can work with it"))
+        #expect(error.reply?.code == 502 && error.command == "EHLO")
         #expect(error.reply?.code == 502)
         let lines = ClientFixture.allLines(server)
         #expect(!ClientFixture.sawCommand("HELO", in: lines))

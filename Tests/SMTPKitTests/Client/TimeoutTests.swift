@@ -23,7 +23,7 @@ struct TimeoutTests {
         #expect(error.isTransient)
         #expect(error.description.contains("timed out after 1 s"))
         #expect(error.description.contains("greeting"))
-        #expect(error.description.contains("--timeout"))
+        #expect(error.timeout == 1 && error.operation?.contains("greeting") == true)
         #expect(ClientFixture.allLines(server).isEmpty)
     }
 

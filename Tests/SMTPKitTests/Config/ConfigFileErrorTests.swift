@@ -319,7 +319,7 @@ struct ConfigFileErrorTests {
         let error = configError { _ = try ConfigFile.load(path: path) }
         #expect(error == .fileNotFound(path: path))
         #expect(error?.description
-            == "\(path): config file not found. Check the path, or create the file from Configs/config.toml.")
+            == "\(path): config file not found. Check the path.")
     }
 
     @Test func loadDirectory() throws {

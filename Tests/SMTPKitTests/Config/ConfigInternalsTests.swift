@@ -156,10 +156,10 @@ struct ConfigRobustnessTests {
 struct ParserTrapTests {
     @Test(arguments: [
         ("[#", 1, "Error while parsing table header: expected a key after '[', saw '#'"),
-        ("# c\n[\n[defaults]\n", 2, "Error while parsing table header: expected a key after '[', saw '\\n'"),
+        ("# c\n[\n[defaults]\n", 2, "Error while parsing table header: expected a key after '[', saw '\\x0A'"),
         ("[ \t=a]", 1, "Error while parsing table header: expected a key after '[', saw '='"),
         ("[[ [a]]", 1, "Error while parsing table header: expected a key after '[', saw '['"),
-        ("[[\r\n", 1, "Error while parsing table header: expected a key after '[', saw '\\r'"),
+        ("[[\r\n", 1, "Error while parsing table header: expected a key after '[', saw '\\x0D'"),
         ("[defaults]\nt = [}1]\n", 2, "Error while parsing array: expected a value or ']', saw '}'"),
         ("a = [1,\n  [2],\n  }]\n", 3, "Error while parsing array: expected a value or ']', saw '}'"),
         ("#nan\n\n11=[[},{] '", 3, "Error while parsing array: expected a value or ']', saw '}'"),

@@ -77,9 +77,9 @@ struct ConfigLocatorTests {
         let error = configError {
             _ = try ConfigLocator.resolve(explicitPath: missing, environment: [:], homeDirectory: h.home)
         }
-        #expect(error == .fileNotFound(path: missing, origin: "--config"))
-        #expect(error?.description == "\(missing): config file not found (named by --config). "
-            + "Check the path, or create the file from Configs/config.toml.")
+        #expect(error == .fileNotFound(path: missing))
+        #expect(error?.origin == nil, "the caller named it; the CLI says --config")
+        #expect(error?.description == "\(missing): config file not found. Check the path.")
     }
 
     @Test func missingEnvironmentFileIsAnErrorEvenWhenHomeHasOne() throws {
@@ -106,7 +106,8 @@ struct ConfigLocatorTests {
             _ = try ConfigLocator.resolve(explicitPath: h.xdg, environment: [:], homeDirectory: h.home)
         }
         #expect(error?.kind == .unreadable)
-        #expect(error?.description.contains("it is a directory (given by --config)") == true)
+        #expect(error?.description == "\(h.xdg): cannot read the config file: it is a directory. "
+            + "Check that it is a readable UTF-8 text file.")
     }
 
     @Test func defaultLocationThatIsADirectoryIsUnreadable() throws {

@@ -185,7 +185,8 @@ struct MIMEAttachmentTests {
     @Test func negativeStreamSizeIsRefused() throws {
         var message = try MIMETestSupport.message()
         message.attachments = [MailAttachment(stream: { TestByteStream([]) }, size: -1, filename: "s.bin")]
-        #expect(throws: MessageError.unreadable(path: "", reason: "")) { try message.makeDataSource(options: RenderOptions()) }
+        let error = try #require(throws: MessageError.self) { try message.makeDataSource(options: RenderOptions()) }
+        #expect(error.kind == .unreadable && error.isAttachment && error.path == "s.bin")
     }
 
     @Test func eachDataSourceOpensTheStreamAgain() throws {

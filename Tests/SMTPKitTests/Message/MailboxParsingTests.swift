@@ -161,7 +161,7 @@ struct MailboxParsingTests {
     @Test func injectionErrorShowsTheAddressOnOneLine() throws {
         let error = try #require(throws: MessageError.self) { try Mailbox("a@b>\r\nRCPT TO:<x@y") }
         #expect(error.description
-            == "invalid address \"a@b>\\r\\nRCPT TO:<x@y\": it contains a line break (CR or LF), which could inject commands or headers")
+            == "invalid address \"a@b>\\x0D\\x0ARCPT TO:<x@y\": it contains a line break (CR or LF), which could inject commands or headers")
     }
 
     @Test func unicodeFlagsReportASCII() throws {

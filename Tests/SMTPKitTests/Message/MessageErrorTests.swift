@@ -12,15 +12,16 @@ struct MessageErrorTests {
             + "Wrap the line, or send the content as an encoded attachment"),
         (MessageError.unreadable(path: "/tmp/x.eml", reason: "Permission denied"),
          "cannot read message file \"/tmp/x.eml\": Permission denied"),
-        (MessageError.invalidAddress("a\"b\\c\t\u{1}", reason: "r"), "invalid address \"a\\\"b\\\\c\\t\\u{1}\": r"),
+        (MessageError.invalidAddress("a\"b\\c\t\u{1}", reason: "r"), "invalid address \"a\\\"b\\\\c\\x09\\x01\": r"),
     ])
     func describes(_ pair: (MessageError, String)) {
         #expect(pair.0.description == pair.1)
         #expect("\(pair.0)" == pair.1)
     }
 
-    @Test func equalityIsByKind() {
-        #expect(MessageError.invalidAddress("a", reason: "x") == MessageError.invalidAddress("b", reason: "y"))
+    @Test func equalityIsByKindAndContext() {
+        #expect(MessageError.invalidAddress("a", reason: "x") == MessageError.invalidAddress("a", reason: "x"))
+        #expect(MessageError.invalidAddress("a", reason: "x") != MessageError.invalidAddress("b", reason: "x"))
         #expect(MessageError.invalidAddress("a", reason: "x") != MessageError.invalidHeader(name: "a", reason: "x"))
         #expect(MessageError.lineTooLong(line: 1, length: 1000).kind == .lineTooLong)
         #expect(MessageError.unreadable(path: "p", reason: "r").kind != .lineTooLong)
@@ -40,7 +41,7 @@ struct MessageErrorTests {
     }
 
     @Test func throwsMatchOnKind() {
-        #expect(throws: MessageError.invalidAddress("", reason: "")) { try Mailbox("no-at-sign") }
-        #expect(throws: MessageError.invalidHeader(name: "", reason: "")) { try HeaderField(name: "Bad Name", value: "") }
+        #expect { try Mailbox("no-at-sign") } throws: { ($0 as? MessageError)?.kind == .invalidAddress }
+        #expect { try HeaderField(name: "Bad Name", value: "") } throws: { ($0 as? MessageError)?.kind == .invalidHeader }
     }
 }

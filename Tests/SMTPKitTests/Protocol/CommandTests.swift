@@ -62,8 +62,8 @@ struct CommandTests {
         (.authResponse("c2VjcmV0"), "****"),
         (.authResponse(""), "****"),
         (.authResponse("*"), "*"),
-        (.rcpt(to: "a@b>\r\nRCPT TO:<evil@x", parameters: []), "RCPT TO:<a@b>\\r\\nRCPT TO:<evil@x>"),
-        (.ehlo("a\0b"), "EHLO a\\0b"),
+        (.rcpt(to: "a@b>\r\nRCPT TO:<evil@x", parameters: []), "RCPT TO:<a@b>\\x0D\\x0ARCPT TO:<evil@x>"),
+        (.ehlo("a\0b"), "EHLO a\\x00b"),
     ])
     func transcript(command: Command, line: String) {
         #expect(command.transcript == line)

@@ -53,7 +53,7 @@ struct SMTPProtocolErrorTests {
     @Test("a malformed line is shown on one line, control characters escaped, long lines cut")
     func malformedPrintable() {
         let text = SMTPProtocolError.malformedReply(line: "a\rb\nc\td\u{1B}[0m").description
-        #expect(text.contains("\"a\\rb\\nc\\td\\u{1b}[0m\""))
+        #expect(text.contains("\"a\\x0Db\\x0Ac\\x09d\\x1B[0m\""))
         let long = SMTPProtocolError.malformedReply(line: String(repeating: "x", count: 500)).description
         #expect(long.contains(String(repeating: "x", count: 200) + "…\""))
         #expect(!long.contains(String(repeating: "x", count: 201)))

@@ -1,0 +1,70 @@
+import SMTPKit
+
+/// The CLI's advice for a library error: the one place that names flags and files.
+///
+/// The library's errors say what happened, in its own words, with structured context
+/// (DESIGN.md, "Where each decision lives"). From an error's kind and that context this adds what
+/// to type next — the flag that changes the outcome, the example config file — as a second line,
+/// `smtpkit: hint: …`, under `smtpkit: error: …`. Errors the CLI raises itself (``CLIError``)
+/// carry their advice already.
+enum CLIAdvice {
+    /// Advice naming the CLI's flags or files for `error`, or nil when the library's words suffice.
+    static func advice(for error: any Error) -> String? {
+        switch error {
+        case let error as TransportError: transport(error)
+        case let error as SMTPError: smtp(error)
+        case let error as AuthenticationError: authentication(error)
+        case let error as ConfigError: config(error)
+        default: nil
+        }
+    }
+
+    private static func transport(_ error: TransportError) -> String? {
+        switch error.kind {
+        case .timedOut:
+            "raise --timeout to wait longer"
+        case .certificateRejected:
+            "if you trust this server, pass its CA with --ca-file (or, insecurely, --insecure-skip-verify)"
+        case .tlsHandshakeFailed where error.isImplicitTLS:
+            "if the server greets in clear, use --tls starttls (usually port 587) or --tls none"
+        default:
+            nil
+        }
+    }
+
+    private static func smtp(_ error: SMTPError) -> String? {
+        switch error.kind {
+        case .startTLSNotOffered where error.reply != nil:
+            "use --tls none and no login to send unencrypted"
+        case .startTLSNotOffered:
+            "use --tls none to send unencrypted (or --tls tls if it speaks implicit TLS, usually on port 465)"
+        case .recipientsRefused where error.partialDeliveryRefused:
+            "use --allow-partial to send to the others"
+        case .eightBitNotSupported:
+            "or let smtpkit compose it (--subject, --body, --attach instead of --message-file)"
+        default:
+            nil
+        }
+    }
+
+    private static func authentication(_ error: AuthenticationError) -> String? {
+        switch error.kind {
+        case .rejected where error.reply?.code == 534, .mechanismNotOffered:
+            "choose a mechanism the server offers with --auth"
+        case .rejected where error.reply?.code == 538:
+            "use --tls starttls or --tls tls"
+        case .notOffered:
+            "if it needs no login, drop --user / the profile's user, or use --auth none"
+        case .plaintextRefused:
+            "use --tls starttls or --tls tls, or pass --allow-plaintext-auth if you accept that anyone on the path can read it"
+        default:
+            nil
+        }
+    }
+
+    private static func config(_ error: ConfigError) -> String? {
+        guard error.kind == .fileNotFound else { return nil }
+        let example = "Configs/config.toml in the SMTPKit repository is an example to start from (see the README)"
+        return error.origin == nil ? "check the path given with --config; " + example : example
+    }
+}
