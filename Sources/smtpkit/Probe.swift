@@ -22,8 +22,8 @@ struct Probe: AsyncParsableCommand {
         let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let info = try await client.probe()
         Terminal.out(Self.render(info).joined(separator: "\n"))
-        if let failure = info.tlsFailure, configuration.tlsMode != .plaintext {
-            Terminal.error("smtpkit: error: \(failure)")
+        if let failure = info.tlsError, configuration.tlsMode != .plaintext {
+            _ = Terminal.fail(failure)  // the error and the CLI's hint; a probe that could not set up TLS is 69
             throw ExitCode(ExitStatus.unavailable)
         }
     }

@@ -55,11 +55,7 @@ struct ProbeDemoTests {
         let result = try await CLI.run(["probe"] + server.address)
         #expect(result.status == 69, "\(result)")
         #expect(result.stderr.contains("does not offer STARTTLS"), "\(result)")
-        // Probe.swift (being rewritten on another branch) prints `ServerInfo.tlsFailure`, a string,
-        // itself instead of through `Terminal.fail`, so `CLIAdvice` cannot add its hint yet.
-        withKnownIssue("probe's TLS failure is text, not an error CLIAdvice can read") {
-            #expect(result.stderr.contains("--tls none"), "\(result)")
-        }
+        #expect(result.stderr.contains("smtpkit: hint: use --tls none"), "\(result)")
     }
 
     @Test("probe a plain-only server with --tls none → 0, its extensions listed")

@@ -61,18 +61,10 @@ public struct SMTPClient: Sendable {
         try await send(.message(message), envelope: Envelope(for: message))
     }
 
-    /// Sends `content` with an explicit envelope over a connection of its own.
-    ///
-    /// The same steps as a one-message ``withConnection(isolation:_:)`` — open, one
-    /// transaction, QUIT whatever happens — run as one job on the connection's I/O thread,
-    /// without a hop back to the caller between them.
+    /// Sends `content` with an explicit envelope over a connection of its own: a one-message
+    /// ``withConnection(isolation:_:)``.
     public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
-        let configuration = configuration, logger = logger, transcript = transcript
-        return try await BlockingIO.runOnce("smtpkit \(configuration.host)") { hook in
-            let session = try SMTPSession.open(configuration, transcript: transcript, logger: logger, cancellation: hook)
-            defer { session.quit() }
-            return try session.send(content, envelope: envelope)
-        }
+        try await withConnection { try await $0.send(content, envelope: envelope) }
     }
 
     /// Connects, reads the greeting and EHLO, sets up TLS when possible, and reports

@@ -99,7 +99,7 @@ public final class SMTPConnection: Sendable {
     }
 
     /// Whether the connection can still carry a transaction: not failed, not closed.
-    public var isUsable: Bool { state.unusableReason == nil }
+    public var isUsable: Bool { state.unusable == nil }
 
     /// QUIT and close, whatever the state; ignores the task's cancellation (bounded by the
     /// QUIT timeout, RFC 5321 §4.1.1.10). Later calls fail with `connectionUnusable`.
@@ -113,7 +113,7 @@ public final class SMTPConnection: Sendable {
     private func perform<T: Sendable>(_ body: @escaping @Sendable (SMTPSession) throws -> T) async throws -> T {
         let session = self.session, state = self.state
         return try await BlockingIO.run(on: thread) { hook in
-            if let reason = state.unusableReason { throw SMTPError.connectionUnusable(reason) }
+            if let (reason, cause) = state.unusable { throw SMTPError.connectionUnusable(reason, underlying: cause) }
             hook.watch(session.connection.socket)
             do {
                 return try body(session)
@@ -129,13 +129,18 @@ public final class SMTPConnection: Sendable {
 private final class StateBox: @unchecked Sendable {
     private let lock = NSLock()
     private var reason: String?
+    private var cause: (any Error)?
     private var closed = false
 
-    var unusableReason: String? { lock.withLock { reason } }
+    /// Why the connection cannot be used, and the error that broke it; nil while it can.
+    var unusable: (reason: String, cause: (any Error)?)? {
+        lock.withLock { reason.map { ($0, cause) } }
+    }
 
     func markBroken(by error: any Error, lastReply: Reply?) {
         lock.withLock {
             guard reason == nil else { return }
+            cause = error
             if let lastReply, lastReply.code == 421 {
                 reason = "the server closed it (\(lastReply))"
             } else {

@@ -73,7 +73,7 @@ extension SMTPSession {
             final = try readReply(to: "the end of the message data", timeout: timeouts.dataTermination)
         } catch {
             isBroken = true
-            throw SMTPError.deliveryStatusUnknown("\(error)")
+            throw SMTPError.deliveryStatusUnknown("\(error)", underlying: error)
         }
         guard final.isPositive else {
             guard final.isTransient || final.isPermanent else {
