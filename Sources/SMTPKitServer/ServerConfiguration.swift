@@ -54,7 +54,7 @@ public enum ServerEvent: String, Sendable, Equatable {
 }
 
 /// Scripted misbehaviour, for tests of how a client copes with a bad server.
-public enum ServerFault: Sendable, Equatable {
+public indirect enum ServerFault: Sendable, Equatable {
     /// Answer `event` with these reply lines instead (each sent followed by CRLF).
     case reply(to: ServerEvent, lines: [String])
     /// Say nothing at `event`; keep the connection open until the client leaves.
@@ -72,9 +72,26 @@ public enum ServerFault: Sendable, Equatable {
     /// During DATA, once `afterBytes` of message data have arrived, send these reply lines
     /// and close the connection (a server refusing a message mid-stream).
     case replyDuringData(afterBytes: Int, lines: [String])
+    /// `fault`, but only the `occurrence`-th time (1-based) its event comes in a session: a
+    /// server that fails in the middle of a connection (the second MAIL, the third DATA). For
+    /// the faults that answer an event: reply, silence, drop, drip.
+    case onOccurrence(Int, ServerFault)
+
+    /// The fault itself, without ``onOccurrence(_:_:)``.
+    var base: ServerFault {
+        if case .onOccurrence(_, let fault) = self { return fault.base }
+        return self
+    }
+
+    /// Whether the fault plays the `occurrence`-th time its event comes.
+    func applies(at occurrence: Int) -> Bool {
+        if case .onOccurrence(let wanted, let fault) = self { return wanted == occurrence && fault.applies(at: occurrence) }
+        return true
+    }
 
     var event: ServerEvent? {
         switch self {
+        case .onOccurrence(_, let fault): return fault.event
         case .reply(let event, _), .silence(let event), .drop(let event), .drip(let event, _): return event
         case .injectAfterStartTLS, .closeNotifyInHandshake: return .startTLS
         case .replyDuringData: return .data

@@ -13,6 +13,7 @@ final class ServerSession {
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     private var readCount = 0
     private var lastGroupRead = -1
+    private var occurrences: [ServerEvent: Int] = [:]
 
     var heloName: String?
     var isTLS = false
@@ -110,7 +111,9 @@ final class ServerSession {
 
     /// Sends `reply` (lines joined with CRLF) for `event`, unless a fault says otherwise.
     func answer(_ event: ServerEvent, _ reply: String, extra: [UInt8] = []) throws -> Next {
-        let fault = configuration.faults.first { $0.event == event }
+        occurrences[event, default: 0] += 1
+        let occurrence = occurrences[event] ?? 1
+        let fault = configuration.faults.first { $0.event == event && $0.applies(at: occurrence) }?.base
         switch fault {
         case .reply(_, let lines)?:
             try write(Array(lines.map { $0 + "\r\n" }.joined().utf8))
@@ -126,7 +129,7 @@ final class ServerSession {
                 Thread.sleep(forTimeInterval: interval)
                 if server.isStopped { return .close("stopped") }
             }
-        case .closeNotifyInHandshake?, .replyDuringData?:
+        case .closeNotifyInHandshake?, .replyDuringData?, .onOccurrence?:
             try write(Array((reply + "\r\n").utf8) + extra)
         case .injectAfterStartTLS(let bytes)?:
             try write(Array((reply + "\r\n" + bytes).utf8))

@@ -61,7 +61,7 @@ enum ExitStatus {
     private static func rejectionCode(_ error: SMTPError) -> Int32 {
         switch error.kind {
         case .unexpectedReply: return protocolError
-        case .startTLSNotOffered: return unavailable
+        case .startTLSNotOffered, .extensionNotOffered: return unavailable
         case .startTLSRefused, .serviceUnavailable: return error.isTransient ? temporaryFailure : unavailable
         case .deliveryStatusUnknown: return temporaryFailure
         case .messageTooLarge, .smtpUTF8Required, .eightBitNotSupported: return dataError

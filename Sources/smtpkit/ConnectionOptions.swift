@@ -48,7 +48,7 @@ struct ConnectionOptions: ParsableArguments {
             try asProfile.validate()
         } catch let error as ConfigError {
             let flag = error.key.flatMap(ProfileSetting.named)?.flag ?? "a flag"
-            throw ValidationError("\(flag): \(error.description)")
+            throw ValidationError("\(flag): \(error.reason ?? error.description)")
         }
     }
 

@@ -64,4 +64,18 @@ struct RobustOutputTests {
         let result = try await CLI.run(["send", "--host", "127.0.0.1", "--timeout", value] + Mail.basic())
         #expect(result.status == 64, "\(result)")
     }
+
+    @Test("--timeout and a file's timeout get the same verdict from the one rule (64 for the flag, 78 for the file)")
+    func oneTimeoutRule() async throws {
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let config = try files.write("config.toml", "[profiles.p]\nhost = \"127.0.0.1\"\ntimeout = 1e10\n")
+        let flag = try await CLI.run(["send", "--host", "127.0.0.1", "--timeout", "1e10"] + Mail.basic())
+        let file = try await CLI.run(["send", "--config", config, "--profile", "p"] + Mail.basic())
+        let rule = "10000000000 is not a number of seconds from more than 0 to 86400 (a day)"
+        #expect(flag.status == 64, "\(flag)")
+        #expect(flag.stderr.contains("--timeout: " + rule), "\(flag)")
+        #expect(file.status == 78, "\(file)")
+        #expect(file.stderr.contains(config + ":3: invalid timeout: " + rule), "\(file)")
+    }
 }

@@ -68,6 +68,10 @@ struct ErrorTemplateTests {
         Sample("messageTooLarge", { _ in SMTPError.messageTooLarge(size: 300, limit: 200) }, other: SMTPError.messageTooLarge(size: 301, limit: 200)),
         Sample("smtpUTF8Required", { _ in SMTPError.smtpUTF8Required("bjørn@example.no") }, other: SMTPError.smtpUTF8Required("søren@example.dk")),
         Sample("eightBitNotSupported", { _ in SMTPError.eightBitNotSupported("mail.example:25") }, other: SMTPError.eightBitNotSupported("relay.example:25")),
+        Sample("connectionUnusable", keepsCause: true, { SMTPError.connectionUnusable("the server closed it (421 4.3.2 Bye)", underlying: $0) },
+               other: SMTPError.connectionUnusable("its withConnection scope has ended")),
+        Sample("extensionNotOffered", { _ in SMTPError.extensionNotOffered("DSN", server: "mail.example:25") },
+               other: SMTPError.extensionNotOffered("DSN", server: "relay.example:25")),
         // AuthenticationError
         Sample("rejected 535", { _ in AuthenticationError.rejected(mechanism: "PLAIN", reply: reply(535, "5.7.8 Bad credentials")) },
                other: AuthenticationError.rejected(mechanism: "LOGIN", reply: reply(535, "5.7.8 Bad credentials"))),
@@ -119,6 +123,8 @@ struct ErrorTemplateTests {
                other: ConfigError.passwordUnavailable(source: .environment("PASS"), reason: "it is not set")),
         Sample("conflictingPasswordSources", { _ in ConfigError.conflictingPasswordSources(profile: "[profiles.work]") },
                other: ConfigError.conflictingPasswordSources(profile: nil)),
+        Sample("missingSetting", { _ in ConfigError.missingSetting(key: "host", reason: "no server is set: give the profile a host") },
+               other: ConfigError.missingSetting(key: "user", reason: "auth = plain needs a user name to log in as: set user")),
     ]
 
     @Test("the text is the library's: no flag, no repository file, no program name", arguments: samples)

@@ -9,7 +9,7 @@ public struct SMTPError: SMTPKitError {
         private enum Code: String, Hashable, Sendable {
             case serviceUnavailable, rejected, unexpectedReply, startTLSNotOffered, startTLSRefused
             case recipientsRefused, deliveryStatusUnknown, messageTooLarge, smtpUTF8Required, eightBitNotSupported
-            case connectionUnusable
+            case connectionUnusable, extensionNotOffered
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -40,6 +40,9 @@ public struct SMTPError: SMTPKitError {
         /// RFC 5321 §3.8), it broke, or its ``SMTPClient/withConnection(isolation:_:)`` scope
         /// ended. Nothing was sent by the call that got it; ``SMTPError/cause`` says why.
         public static let connectionUnusable = Kind(.connectionUnusable)
+        /// The envelope asks for a parameter whose extension (``SMTPError/extensionName``, such
+        /// as `DSN`, RFC 3461) the server does not offer; nothing was sent.
+        public static let extensionNotOffered = Kind(.extensionNotOffered)
 
         /// The kind's name, e.g. `rejected`.
         public var description: String { code.rawValue }
@@ -67,6 +70,8 @@ public struct SMTPError: SMTPKitError {
     public let limit: Int?
     /// The address that needs SMTPUTF8 (``Kind/smtpUTF8Required``).
     public let address: String?
+    /// The EHLO keyword the server did not offer (``Kind/extensionNotOffered``).
+    public let extensionName: String?
     private let underlyingError: UnderlyingError
 
     /// The error that caused this one (for ``Kind/deliveryStatusUnknown``, what ended the wait).
@@ -74,7 +79,8 @@ public struct SMTPError: SMTPKitError {
 
     private init(_ kind: Kind, server: String? = nil, command: String? = nil, reply: Reply? = nil,
                  recipients: [RecipientResult] = [], partialDeliveryRefused: Bool = false, cause: String? = nil,
-                 size: Int? = nil, limit: Int? = nil, address: String? = nil, underlying: (any Error & Sendable)? = nil) {
+                 size: Int? = nil, limit: Int? = nil, address: String? = nil, extensionName: String? = nil,
+                 underlying: (any Error & Sendable)? = nil) {
         self.kind = kind
         self.server = server
         self.command = command
@@ -85,6 +91,7 @@ public struct SMTPError: SMTPKitError {
         self.size = size
         self.limit = limit
         self.address = address
+        self.extensionName = extensionName
         self.underlyingError = UnderlyingError(underlying)
     }
 
@@ -102,7 +109,7 @@ public struct SMTPError: SMTPKitError {
     /// True when the server said "never" (5xx) for at least one part of the request.
     public var isPermanent: Bool {
         if kind == .recipientsRefused { return recipients.contains { $0.reply.isPermanent } }
-        if kind == .messageTooLarge || kind == .smtpUTF8Required || kind == .eightBitNotSupported { return true }
+        if [.messageTooLarge, .smtpUTF8Required, .eightBitNotSupported, .extensionNotOffered].contains(kind) { return true }
         return reply?.isPermanent ?? false
     }
 
@@ -151,6 +158,10 @@ public struct SMTPError: SMTPKitError {
         SMTPError(.connectionUnusable, cause: reason, underlying: underlying)
     }
 
+    static func extensionNotOffered(_ name: String, server: String) -> SMTPError {
+        SMTPError(.extensionNotOffered, server: server, extensionName: name)
+    }
+
     static func smtpUTF8Required(_ address: String) -> SMTPError {
         SMTPError(.smtpUTF8Required, address: address)
     }
@@ -190,6 +201,8 @@ public struct SMTPError: SMTPKitError {
             return "the message contains 8-bit data and \(server) does not offer 8BITMIME (RFC 6152), so it cannot be sent as it is; encode its parts as quoted-printable or base64 first (a Message that SMTPKit composes is encoded so); nothing was sent"
         case .smtpUTF8Required:
             return "the address <\(address ?? "")> has a non-ASCII local part and the server does not offer SMTPUTF8 (RFC 6531), so it cannot be sent there; nothing was sent"
+        case .extensionNotOffered:
+            return "the envelope asks for \(extensionName ?? "an extension") parameters, and \(server) does not offer \(extensionName ?? "it"); nothing was sent"
         case .connectionUnusable:
             return "the connection can no longer be used: \(cause ?? "it was closed"); nothing more was sent on it — open a new connection to go on"
         default:

@@ -16,6 +16,11 @@ extension SMTPSession {
         guard !envelope.recipients.isEmpty else {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
+        // RFC 3461 §4 and RFC 5321 §4.1.2: a caller's parameters only with the extension offered.
+        let wanted = envelope.mailParameters.compactMap(\.requiredExtension) + envelope.recipientParameters.compactMap(\.requiredExtension)
+        if let missing = wanted.first(where: { !capabilities.supports($0) }) {
+            throw SMTPError.extensionNotOffered(missing, server: serverName)
+        }
         let needsSMTPUTF8 = capabilities.smtpUTF8 && (!envelope.isASCII || content.needsUTF8Headers)
         let addresses = try envelope.wireAddresses(smtpUTF8: needsSMTPUTF8)
         let source = try makeSource(content, smtpUTF8: needsSMTPUTF8)

@@ -17,6 +17,18 @@ public enum MailParameter: Sendable, Hashable {
     /// Any other `keyword[=value]` (RFC 5321 §4.1.2 `esmtp-param`), sent as given.
     case other(keyword: String, value: String?)
 
+    /// The EHLO keyword a server must list before the parameter may be sent (RFC 5321 §4.1.2:
+    /// parameters only with an extension the server offers); nil for ``other(keyword:value:)``.
+    public var requiredExtension: String? {
+        switch self {
+        case .size: "SIZE"
+        case .body(let type): type == .eightBitMIME ? "8BITMIME" : nil
+        case .smtpUTF8: "SMTPUTF8"
+        case .returnContent, .envelopeID: "DSN"
+        case .other: nil
+        }
+    }
+
     /// The parameter as it goes on the command line: `SIZE=1024`.
     public var text: String {
         switch self {
@@ -38,6 +50,14 @@ public enum RecipientParameter: Sendable, Hashable {
     case originalRecipient(String)
     /// Any other `keyword[=value]` (RFC 5321 §4.1.2 `esmtp-param`), sent as given.
     case other(keyword: String, value: String?)
+
+    /// The EHLO keyword a server must list before the parameter may be sent; nil for ``other(keyword:value:)``.
+    public var requiredExtension: String? {
+        switch self {
+        case .notify, .originalRecipient: "DSN"
+        case .other: nil
+        }
+    }
 
     /// The parameter as it goes on the command line: `NOTIFY=SUCCESS,FAILURE`.
     public var text: String {
