@@ -52,6 +52,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The README's library example as a program: only SMTPKit's public API (interop c23).
+        .executableTarget(
+            name: "smtpkit-example",
+            dependencies: ["SMTPKit"],
+            path: "Sources/SMTPKitExample",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "SMTPKitTests",
             dependencies: ["SMTPKit", "SMTPKitServer", "CSSL"],

@@ -588,6 +588,58 @@ c22_extra_headers() {
         --header-equals "X-Note=${words% }" --header-limits
 }
 
+# postfix_session_has PATTERN: Postfix logged a finished SMTP session ("disconnect from …
+# ehlo=1 mail=3 …") whose command counts match PATTERN (grep -E), within a few seconds.
+postfix_session_has() {
+    local i log="$ROOT/log/postfix.log"
+    for ((i = 0; i < 50; i++)); do
+        grep -E 'smtpd\[[0-9]+\]: disconnect from ' "$log" 2>/dev/null | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    echo "Postfix logged no session with /$1/; its last sessions:"
+    grep -E 'disconnect from ' "$log" 2>/dev/null | tail -n 5 | sed -e 's/^/    | /'
+    return 1
+}
+
+# The library's own program (Sources/SMTPKitExample): a profile resolved by
+# SMTPClientConfiguration(resolving:) and three messages over one withConnection.
+c23_library_with_connection() {
+    local example config
+    example="$(dirname "$SMTPKIT")/smtpkit-example"
+    [[ -x $example ]] || { echo "no $example: build it with swift build"; return 1; }
+    config="$WORK/c23.toml"
+    cat >"$config" <<TOML
+[profiles.relay]
+host = "127.0.0.1"
+port = $RELAY_PORT
+tls = "none"
+timeout = 20
+
+[profiles.submission]
+host = "127.0.0.1"
+port = $SUBMISSION_PORT
+ca_file = "$CA_PEM"
+user = "$USER_NAME"
+password_env = "SMTPKIT_INTEROP_PASSWORD"
+timeout = 20
+TOML
+    SK_CMD="smtpkit-example $config relay"
+    SK_OUT="$WORK/c23.stdout" SK_ERR="$WORK/c23.stderr" SK_RC=0
+    timeout -k 5 "$COMMAND_TIMEOUT" "$example" "$config" relay "$USER_NAME" bob@interop.test 3 "[c23] relay" \
+        </dev/null >"$SK_OUT" 2>"$SK_ERR" || SK_RC=$?
+    sk_rc 0 "three messages sent" || return 1
+    expect_delivered bob '[c23] relay' 3 || return 1
+    postfix_session_has ' ehlo=1 mail=3 rcpt=3 data=3 quit=1 ' || return 1
+
+    SK_CMD="smtpkit-example $config submission"
+    SK_RC=0
+    timeout -k 5 "$COMMAND_TIMEOUT" "$example" "$config" submission "$USER_NAME" bob@interop.test 3 "[c23] submission" \
+        </dev/null >"$SK_OUT" 2>"$SK_ERR" || SK_RC=$?
+    sk_rc 0 "three messages sent after one STARTTLS and one AUTH" || return 1
+    expect_delivered bob '[c23] submission' 3 || return 1
+    postfix_session_has ' ehlo=2 starttls=1 auth=1 mail=3 rcpt=3 data=3 quit=1 '
+}
+
 run_smtpkit_checks() {
     mapfile -t RELAY < <(relay_args)
     mapfile -t LEGACY < <(legacy_args)
@@ -622,4 +674,5 @@ run_smtpkit_checks() {
     run_check c21a "non-ASCII local part: SMTPUTF8 delivered / 550 exit 65 / no SMTPUTF8 exit 65" c21a_utf8_local_part
     run_check c21b "non-ASCII domain: IDNA (xn--) without SMTPUTF8, refused domain exit 65" c21b_idna_domain
     run_check c22 "--header, --reply-to, --in-reply-to, --references; one Subject; no CR LF; long text folded" c22_extra_headers
+    run_check c23 "library: a profile resolved, 3 messages over one connection (relay; STARTTLS + one AUTH)" c23_library_with_connection
 }

@@ -60,7 +60,9 @@ struct ConnectionOptions: ParsableArguments {
                 timeout: timeout)
     }
 
-    private static func help(_ key: String) -> ArgumentHelp {
+    /// The help text of the profile setting `key` (``ProfileSetting/summary``): one text for the
+    /// flag, the config file's documentation and `profiles show`.
+    static func help(_ key: String) -> ArgumentHelp {
         ArgumentHelp(ProfileSetting.named(key)?.summary ?? "")
     }
 }

@@ -17,7 +17,7 @@ struct Send: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Sender address (envelope and From header); default: the profile's from.")
+    @Option(help: ConnectionOptions.help("from"))
     var from: String?
     @Option(help: "Recipient; repeat the flag or separate with commas.")
     var to: [String] = []
@@ -47,7 +47,7 @@ struct Send: AsyncParsableCommand {
     var messageFile: String?
     @Flag(name: [.customShort("t"), .long], help: "Take recipients from the message's To, Cc and Bcc headers (removing Bcc), like sendmail -t.")
     var readRecipients = false
-    @Flag(help: "When some recipients are refused, send to the accepted ones anyway.")
+    @Flag(help: ConnectionOptions.help("allow_partial"))
     var allowPartial = false
 
     /// True when a complete message is sent rather than composed.
