@@ -51,6 +51,7 @@ struct Profiles: AsyncParsableCommand {
                                                 passwordPrompt: { _ in "" })
             } catch {
                 Terminal.out("# cannot send as it is: \(error)")
+                if let advice = CLIAdvice.advice(for: error) { Terminal.out("# hint: \(advice)") }
             }
         }
 

@@ -125,42 +125,43 @@ public struct ProfileSetting: Sendable {
             rule: { common($0) ?? rule($0) })
     }
 
+    /// A setting whose value is `Value` in a ``Profile`` and `wrap(value)` as a ``SettingValue``.
+    private static func typed<Value: Sendable>(
+        _ key: String, _ path: WritableKeyPath<Profile, Value?> & Sendable, _ summary: String, type: ValueType,
+        wrap: @escaping @Sendable (Value) -> SettingValue, unwrap: @escaping @Sendable (SettingValue) -> Value?,
+        rule: @escaping @Sendable (SettingValue) -> String? = { _ in nil }
+    ) -> ProfileSetting {
+        ProfileSetting(
+            key: key, summary: summary, type: type,
+            read: { $0[keyPath: path].map(wrap) },
+            write: { profile, value in profile[keyPath: path] = value.flatMap(unwrap) },
+            rule: rule)
+    }
+
     private static func integer(
         _ key: String, _ path: WritableKeyPath<Profile, Int?> & Sendable, _ summary: String,
         rule: @escaping @Sendable (SettingValue) -> String?
     ) -> ProfileSetting {
-        ProfileSetting(
-            key: key, summary: summary, type: .integer,
-            read: { $0[keyPath: path].map(SettingValue.integer) },
-            write: { profile, value in
-                if case .integer(let int)? = value { profile[keyPath: path] = int } else { profile[keyPath: path] = nil }
-            },
-            rule: rule)
+        typed(key, path, summary, type: .integer, wrap: SettingValue.integer, unwrap: {
+            if case .integer(let int) = $0 { return int } else { return nil }
+        }, rule: rule)
     }
 
     private static func boolean(
         _ key: String, _ path: WritableKeyPath<Profile, Bool?> & Sendable, _ summary: String
     ) -> ProfileSetting {
-        ProfileSetting(
-            key: key, summary: summary, type: .boolean,
-            read: { $0[keyPath: path].map(SettingValue.boolean) },
-            write: { profile, value in
-                if case .boolean(let bool)? = value { profile[keyPath: path] = bool } else { profile[keyPath: path] = nil }
-            },
-            rule: { _ in nil })
+        typed(key, path, summary, type: .boolean, wrap: SettingValue.boolean, unwrap: {
+            if case .boolean(let bool) = $0 { return bool } else { return nil }
+        })
     }
 
     private static func seconds(
         _ key: String, _ path: WritableKeyPath<Profile, Double?> & Sendable, _ summary: String,
         rule: @escaping @Sendable (SettingValue) -> String?
     ) -> ProfileSetting {
-        ProfileSetting(
-            key: key, summary: summary, type: .seconds,
-            read: { $0[keyPath: path].map(SettingValue.seconds) },
-            write: { profile, value in
-                if case .seconds(let seconds)? = value { profile[keyPath: path] = seconds } else { profile[keyPath: path] = nil }
-            },
-            rule: rule)
+        typed(key, path, summary, type: .seconds, wrap: SettingValue.seconds, unwrap: {
+            if case .seconds(let seconds) = $0 { return seconds } else { return nil }
+        }, rule: rule)
     }
 
     private static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
