@@ -161,6 +161,32 @@ struct ProfilesTests {
         #expect(result.stdoutLines.contains { $0.hasPrefix("tls = \(mode)") }, "\(result)")
     }
 
+    @Test("profiles show resolves like send: the port for the mode, and why a profile cannot send as it is")
+    func showResolves() async throws {
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let path = try files.write("config.toml", """
+            [profiles.smtps]
+            host = "mail.example.org"
+            tls = "tls"
+
+            [profiles.clear]
+            host = "mail.example.org"
+            tls = "none"
+            user = "me"
+            password_command = "touch \(files.file("ran"))"
+            """)
+        let smtps = try await CLI.run(["profiles", "show", "smtps", "--config", path])
+        #expect(smtps.status == 0, "\(smtps)")
+        #expect(smtps.stdoutLines.contains("port = 465  # default for tls tls"), "\(smtps)")
+        #expect(!smtps.stdout.contains("cannot send"), "\(smtps)")
+        let clear = try await CLI.run(["profiles", "show", "clear", "--config", path])
+        #expect(clear.status == 0, "\(clear)")
+        #expect(clear.stdout.contains("# cannot send as it is: refusing to send the password over an unencrypted connection"), "\(clear)")
+        #expect(clear.stdout.contains("# hint: use --tls starttls or --tls tls"), "\(clear)")
+        #expect(!FileManager.default.fileExists(atPath: files.file("ran")), "showing a profile runs no password command")
+    }
+
     @Test("profiles show of an unknown name → 78 listing the names")
     func showUnknown() async throws {
         let files = try TemporaryDirectory()
