@@ -178,6 +178,21 @@ import SMTPKitServer
         #expect(groups.allSatisfy { $0.count == 3 && $0[1].hasPrefix("RCPT TO:") && $0[2] == "DATA" }, "\(session.readGroups)")
     }
 
+    /// An app's main-actor code holds a connection, with main-actor state in the closure.
+    @MainActor @Test func aMainActorCallerHoldsAConnection() async throws {
+        let server = try Self.relay()
+        defer { server.stop() }
+        var subjects: [String] = []  // main-actor state, touched inside the closure
+        try await Self.client(for: server).withConnection { connection in
+            for subject in ["main 1", "main 2"] {
+                _ = try await connection.send(try Self.message(subject))
+                subjects.append(subject)
+            }
+        }
+        #expect(subjects == ["main 1", "main 2"])
+        #expect(Self.finished(server).count == 1)
+    }
+
     @Test func noopAndResetWorkOnAHeldConnection() async throws {
         let server = try Self.relay()
         defer { server.stop() }
