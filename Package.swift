@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // 1.7 brings Stat (fstat); file descriptors and errno for System/.
         .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),
+        // DocC: `swift package generate-documentation` (Scripts/docs.sh). A plugin only; no target uses it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(

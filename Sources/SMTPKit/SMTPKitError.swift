@@ -3,7 +3,7 @@
 /// - ``kind`` says *what* went wrong: a `Hashable` struct over a private enum with `static let`
 ///   cases, so cases can be added without breaking anyone's `switch`;
 /// - the context is public properties (host, port, command, reply, path, …), for a program to read
-///   and for ``description`` to quote;
+///   and for `description` to quote;
 /// - ``underlying`` is the error that caused this one, kept as a value (never folded into the text);
 /// - `description` is computed from the kind and the context, in the library's own words: it may say
 ///   what to do in the library's terms ("use STARTTLS or implicit TLS") but never names a

@@ -5,6 +5,7 @@ public struct LoginMechanism: SASLMechanism {
     private let credentials: Credentials
     private var step = 0
 
+    /// A LOGIN exchange that answers with `credentials`' user name, then its secret.
     public init(credentials: Credentials) { self.credentials = credentials }
 
     public var name: String { "LOGIN" }

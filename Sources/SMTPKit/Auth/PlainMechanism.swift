@@ -4,6 +4,7 @@
 public struct PlainMechanism: SASLMechanism {
     private let credentials: Credentials
 
+    /// A PLAIN exchange for `credentials`, sent as the initial response (RFC 4954 §4).
     public init(credentials: Credentials) { self.credentials = credentials }
 
     public var name: String { "PLAIN" }

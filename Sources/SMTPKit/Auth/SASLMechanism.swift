@@ -15,18 +15,23 @@ public protocol SASLMechanism {
 /// A user name and a secret (a password, or for XOAUTH2 a bearer token).
 /// Its description never shows the secret.
 public struct Credentials: Sendable, Equatable, CustomStringConvertible {
+    /// The authentication identity: the user name the server knows (RFC 4422 §2).
     public var user: String
+    /// The password or bearer token; never printed, logged or shown in a transcript.
     public var secret: String
 
+    /// Credentials for `user`, proved with `secret`.
     public init(user: String, secret: String) {
         self.user = user
         self.secret = secret
     }
 
+    /// The user name followed by "(secret hidden)".
     public var description: String { "\(user) (secret hidden)" }
 }
 
 extension Credentials: CustomDebugStringConvertible, CustomReflectable {
+    /// The same as ``description``: the secret stays hidden in debug output too.
     public var debugDescription: String { description }
     /// `dump()` and debuggers see the user name only.
     public var customMirror: Mirror { Mirror(self, children: ["user": user]) }

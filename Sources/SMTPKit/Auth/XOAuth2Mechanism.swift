@@ -7,6 +7,7 @@ public struct XOAuth2Mechanism: SASLMechanism {
     /// The server's error document, when it sent one.
     public private(set) var serverError: String?
 
+    /// An XOAUTH2 exchange for `credentials`, whose secret is the OAuth2 access token.
     public init(credentials: Credentials) { self.credentials = credentials }
 
     public var name: String { "XOAUTH2" }

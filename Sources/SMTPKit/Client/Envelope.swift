@@ -12,6 +12,8 @@ public struct Envelope: Sendable, Hashable {
     /// Parameters for every RCPT TO: DSN's `NOTIFY` (RFC 3461 §4.1).
     public var recipientParameters: [RecipientParameter]
 
+    /// An envelope from `sender` (nil for the null path) to `recipients`, with optional DSN
+    /// parameters (RFC 3461) for MAIL FROM and for every RCPT TO.
     public init(sender: Mailbox?, recipients: [Mailbox],
                 mailParameters: [MailParameter] = [], recipientParameters: [RecipientParameter] = []) {
         self.sender = sender

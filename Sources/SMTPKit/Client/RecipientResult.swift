@@ -5,6 +5,7 @@ public struct RecipientResult: Sendable, Equatable {
     /// The server's reply to it.
     public let reply: Reply
 
+    /// The result for `address`, which the server answered with `reply`.
     public init(address: String, reply: Reply) {
         self.address = address
         self.reply = reply

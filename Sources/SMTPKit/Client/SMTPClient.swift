@@ -20,7 +20,9 @@ public struct SMTPClient: Sendable {
     private let logger: Logger
     private let transcript: TranscriptHandler?
 
+    /// A client that connects as `configuration` says; it opens nothing until a send.
     /// - Parameters:
+    ///   - configuration: the server, TLS, timeouts and credentials, resolved once.
     ///   - logger: receives debug/trace events with `smtp.*` metadata (default: none).
     ///   - transcript: receives each dialogue line, redacted (what `-v` prints).
     public init(configuration: SMTPClientConfiguration,

@@ -10,12 +10,14 @@ public struct TranscriptEntry: Sendable, Equatable, CustomStringConvertible {
         case info
     }
 
+    /// Who said it: the client, the server, or SMTPKit's own note.
     public let direction: Direction
     /// Whether the line travelled inside TLS.
     public let encrypted: Bool
     /// The line, without its CRLF; passwords replaced by `****`.
     public let text: String
 
+    /// An entry for `text` (already redacted, without CRLF) said by `direction`.
     public init(direction: Direction, encrypted: Bool, text: String) {
         self.direction = direction
         self.encrypted = encrypted

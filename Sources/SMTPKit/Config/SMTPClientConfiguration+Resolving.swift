@@ -19,6 +19,7 @@ extension SMTPClientConfiguration {
     ///
     /// Nothing is read, run or connected to here: the password source is only named.
     /// - Parameters:
+    ///   - profile: the layered settings to resolve, such as `file.profile(named:)` returns.
     ///   - environment: the variables a `password_env` source reads and a `password_command`
     ///     runs with (default: this process's).
     ///   - passwordPrompt: asks for the password of the given user when the profile names no

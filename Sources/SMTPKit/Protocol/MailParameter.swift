@@ -79,7 +79,9 @@ public enum DSNReturn: String, Sendable, Hashable {
 
 /// When the server should send a DSN for a recipient (RFC 3461 §4.1).
 public struct DSNNotify: OptionSet, Sendable, Hashable {
+    /// The set as bits: 1 success, 2 failure, 4 delay.
     public let rawValue: Int
+    /// The set whose bits are `rawValue`.
     public init(rawValue: Int) { self.rawValue = rawValue }
 
     /// On successful delivery.

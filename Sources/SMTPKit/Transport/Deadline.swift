@@ -48,8 +48,11 @@ public struct Deadline: Sendable, Comparable, Hashable {
         return left >= Double(Int32.max) / 1000 ? Int32.max : Int32((left * 1000).rounded(.up))
     }
 
+    /// True when `lhs` comes before `rhs`.
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    /// Two deadlines are equal when they fall on the same instant, whatever their ``budget``.
     public static func == (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds == rhs.nanoseconds }
+    /// Hashes the instant only, consistent with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(nanoseconds) }
 
     private static func monotonicNanoseconds() -> UInt64 {

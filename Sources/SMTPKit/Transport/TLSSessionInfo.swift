@@ -16,6 +16,7 @@ public struct TLSSessionInfo: Sendable, Equatable, CustomStringConvertible {
     /// The server's certificate, when it sent one.
     public let certificate: CertificateSummary?
 
+    /// One line: version, cipher and whether the certificate was verified.
     public var description: String {
         "\(protocolVersion), \(cipher)" + (verified ? ", certificate verified" : ", certificate NOT verified")
     }
@@ -39,8 +40,9 @@ public struct CertificateSummary: Sendable, Equatable {
     public let subject: String
     /// Issuer distinguished name.
     public let issuer: String
-    /// Start and end of validity, as OpenSSL prints them ("Jan  1 00:00:00 2027 GMT").
+    /// Start of validity, as OpenSSL prints it ("Jan  1 00:00:00 2027 GMT").
     public let notBefore: String
+    /// End of validity, in the same form.
     public let notAfter: String
     /// DNS names and IP addresses from subjectAltName (RFC 9525 §6.3).
     public let subjectAltNames: [String]
