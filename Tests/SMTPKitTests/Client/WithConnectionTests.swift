@@ -274,3 +274,34 @@ private extension ReceivedMessage {
         #expect(!(WithConnectionTests.finished(server).first?.lines ?? []).contains { $0.hasPrefix("MAIL") })
     }
 }
+
+@Suite struct RetryVerdictTests {
+    @Test func everyOutcomeOfAHeldConnectionHasItsVerdict() async throws {
+        let server = try WithConnectionTests.relay {
+            $0.refusedRecipients = ["nosuch@example.org": "550 5.1.1 User unknown", "busy@example.org": "451 4.3.0 Try later"]
+            $0.faults = [.onOccurrence(2, .silence(at: .endOfData))]  // the second message that gets as far
+        }
+        defer { server.stop() }
+        var configuration = try WithConnectionTests.client(for: server).configuration
+        configuration.timeouts.dataTermination = 1
+        let verdicts = try await SMTPClient(configuration: configuration).withConnection { connection in
+            var verdicts: [RetryVerdict] = []
+            for to in ["nosuch@example.org", "busy@example.org", "bob@example.org", "bob@example.org", "bob@example.org"] {
+                do { _ = try await connection.send(try WithConnectionTests.message("v", to: to)) } catch {
+                    verdicts.append(RetryVerdict(for: error))
+                }
+            }
+            return verdicts
+        }
+        // 550 → permanent; 451 → retryable; the third is delivered; the fourth's final reply never
+        // comes → unsafe; the fifth finds the connection unusable → retryable (nothing was sent).
+        #expect(verdicts == [.permanent, .retryable, .unsafeToRetry, .retryable])
+    }
+
+    @Test func localProblemsArePermanent() throws {
+        #expect(RetryVerdict(for: AuthenticationError.plaintextRefused) == .permanent)
+        #expect(RetryVerdict(for: CancellationError()) == .retryable)
+        let invalid = try #require(throws: MessageError.self) { try Mailbox("not an address") }
+        #expect(RetryVerdict(for: invalid) == .permanent)
+    }
+}
