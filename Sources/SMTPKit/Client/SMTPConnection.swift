@@ -23,8 +23,10 @@ import Logging
 /// **Concurrency.** `SMTPConnection` is `Sendable` and serialises: its blocking I/O runs on a
 /// thread of its own, never on Swift's cooperative pool, so calls from several tasks run
 /// one at a time, in the order they arrive, each a whole transaction. Cancelling the task of a
-/// call that is in progress closes the connection (a cancelled DATA phase is never completed,
-/// so nothing is delivered); a call cancelled before it starts throws `CancellationError`.
+/// call that is in progress closes the connection: before the final dot nothing is delivered
+/// and the call throws `CancellationError`; while the reply to the final dot is awaited it
+/// throws ``SMTPError/Kind/deliveryStatusUnknown`` (the message may have been accepted). A
+/// call cancelled before it starts throws `CancellationError` and sends nothing.
 public final class SMTPConnection: Sendable {
     private let session: SMTPSession
     private let thread: IOThread

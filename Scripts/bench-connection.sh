@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Messages per second over one held connection (SMTPClient.withConnection, issue 6) next to one
+# smtpkit process per message, Python's smtplib on one connection and Postfix's smtp-source
+# (-d: one connection), all into Postfix's smtp-sink on loopback.
+#
+#   Scripts/bench-connection.sh        200 messages of about 1 KiB (SMTPKIT_BENCH_COUNT to change)
+#
+# One run each, in one go; prints wall time, msg/s and the ratio to withConnection. Installs what
+# is missing (needs root for that): postfix (smtp-sink, smtp-source), python3. Builds smtpkit and
+# smtpkit-example in release mode unless $SMTPKIT_BIN is set (smtpkit-example must sit beside it).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+COUNT="${SMTPKIT_BENCH_COUNT:-200}"
+PORT="${SMTPKIT_BENCH_PORT:-10926}"
+
+need=()
+[[ -x /usr/sbin/smtp-sink && -x /usr/sbin/smtp-source ]] || need+=(postfix)
+command -v python3 >/dev/null || need+=(python3)
+if ((${#need[@]})); then
+    [[ $(id -u) == 0 ]] || { echo "bench-connection.sh: missing ${need[*]}; install them or run as root" >&2; exit 1; }
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [[ -z ${SMTPKIT_BIN:-} ]]; then
+    (cd "$REPO_ROOT" && swift build -c release --product smtpkit >/dev/null && swift build -c release --product smtpkit-example >/dev/null)
+    SMTPKIT_BIN="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/smtpkit"
+fi
+EXAMPLE="$(dirname "$SMTPKIT_BIN")/smtpkit-example"
+[[ -x $EXAMPLE ]] || { echo "no $EXAMPLE beside $SMTPKIT_BIN" >&2; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/smtpkit-bench.XXXXXX")"
+sink_pid=""
+cleanup() {
+    [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$PORT" 256 &
+sink_pid=$!
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
+
+body="$(head -c 900 /dev/zero | tr '\0' 'x' | fold -w 72)"
+printf '[profiles.sink]\nhost = "127.0.0.1"\nport = %s\ntls = "none"\ntimeout = 60\n' "$PORT" >"$work/config.toml"
+cat >"$work/smtplib_send.py" <<'EOF'
+import smtplib, sys
+from email.message import EmailMessage
+port, count, body = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+with smtplib.SMTP("127.0.0.1", port) as s:
+    for i in range(count):
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = "a@bench.test", "b@bench.test", f"bench {i}"
+        msg.set_content(body)
+        s.send_message(msg)
+EOF
+cat >"$work/per-process.sh" <<EOF
+for i in \$(seq $COUNT); do
+    "$SMTPKIT_BIN" send --host 127.0.0.1 --port $PORT --tls none --from a@bench.test --to b@bench.test \\
+        --subject "bench \$i" --body "\$1" >/dev/null || exit 1
+done
+EOF
+
+results=()
+measure() {  # name, command…
+    local name="$1" start end; shift
+    start=$(date +%s.%N)
+    if "$@" >"$work/out.txt" 2>&1; then
+        end=$(date +%s.%N)
+        results+=("$name|$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
+        echo "   $name: done"
+    else
+        echo "   $name FAILED:"; tail -5 "$work/out.txt" | sed 's/^/     /'
+        results+=("$name|failed")
+    fi
+}
+
+echo "== $COUNT messages of about 1 KiB into smtp-sink on 127.0.0.1:$PORT"
+measure "SMTPKit withConnection (smtpkit-example)" "$EXAMPLE" "$work/config.toml" sink a@bench.test b@bench.test "$COUNT" bench
+measure "smtpkit send, one process per message" sh "$work/per-process.sh" "$body"
+measure "Python smtplib, one connection" python3 "$work/smtplib_send.py" "$PORT" "$COUNT" "$body"
+measure "smtp-source -s1 -d (C, one connection)" /usr/sbin/smtp-source -s 1 -d -m "$COUNT" -l 1024 \
+    -f a@bench.test -t b@bench.test 127.0.0.1:"$PORT"
+
+echo
+echo "| sender | seconds | msg/s | × withConnection |"
+echo "|---|---:|---:|---:|"
+base=""
+for row in "${results[@]}"; do
+    IFS='|' read -r name seconds <<<"$row"
+    if [[ $seconds == failed ]]; then echo "| $name | failed | | |"; continue; fi
+    [[ -z $base ]] && base=$(awk -v c="$COUNT" -v s="$seconds" 'BEGIN { print c / s }')
+    awk -v n="$name" -v s="$seconds" -v c="$COUNT" -v b="$base" \
+        'BEGIN { printf "| %s | %.2f | %.0f | %.2f |\n", n, s, c / s, (c / s) / b }'
+done
