@@ -57,12 +57,16 @@ final class IOThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues `job`; it runs after every job submitted before it.
+    /// Queues `job`; it runs after every job submitted before it. A job submitted after
+    /// ``stop()`` still runs, on a thread of its own, so no caller can wait for it forever.
     func submit(_ job: @escaping @Sendable () -> Void) {
-        condition.withLock {
+        let accepted = condition.withLock {
+            guard !stopping else { return false }
             jobs.append(job)
             condition.signal()
+            return true
         }
+        if !accepted { Thread { job() }.start() }
     }
 
     /// Lets the thread end once the jobs already queued have run.
