@@ -5,8 +5,8 @@ import Foundation
 ///
 /// The secret is fetched at most once per provider: the first successful fetch is kept and
 /// every later session (or connection) that shares the provider reuses it, so a password
-/// command runs once however many messages are sent. A failed fetch is not kept; the next
-/// AUTH asks again. A provider never appears in a description, log or transcript with its secret.
+/// command runs once however many messages are sent. A failed fetch is not kept, and a secret
+/// the server rejects is forgotten (``forget()``); the next AUTH asks again. A provider never appears in a description, log or transcript with its secret.
 ///
 /// ```swift
 /// let login = CredentialProvider(user: "me@example.org", source: .command("pass show mail"))
@@ -54,6 +54,13 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
             secret = fetched
             return Credentials(user: user, secret: fetched)
         }
+    }
+
+    /// Forgets the fetched secret, so the next AUTH fetches it again. The session calls it when
+    /// the server rejects the credentials for good (5xx, RFC 4954 §6), so a changed password
+    /// (or a new token) is picked up by the next connection instead of the rejected one reused.
+    public func forget() {
+        lock.withLock { secret = nil }
     }
 
     /// Whether the secret has been fetched already.

@@ -21,10 +21,12 @@ enum BlockingIO {
                     if hook.isCancelled && !shielded { throw CancellationError() }
                     return try body(hook)
                 }
+                let cancelled = hook.isCancelled
+                hook.finish()
                 // OpenSSL's per-thread state goes before the result is handed back, so no
                 // thread-exit clean-up can race the process's own at exit.
                 TLSLibrary.finishThread()
-                continuation.resume(with: result.mapError { outcome(of: $0, cancelled: hook.isCancelled) })
+                continuation.resume(with: result.mapError { outcome(of: $0, cancelled: cancelled) })
             }
         }
         if shielded { return try await withCheckedThrowingContinuation(operation) }
@@ -104,23 +106,35 @@ final class CancellationHook: @unchecked Sendable {
     private let lock = NSLock()
     private var socket: Socket?
     private var cancelled = false
+    private var finished = false
 
     /// Registers `socket` (each connection attempt's); if the task was already cancelled it
     /// is shut down at once.
     func watch(_ socket: Socket) {
-        let cancelNow = lock.withLock {
+        lock.withLock {
+            guard !finished else { return }
             self.socket = socket
-            return cancelled
+            if cancelled { socket.shutdown() }
         }
-        if cancelNow { socket.shutdown() }
     }
 
+    /// Called when the task is cancelled: shuts the watched socket down, unless the operation
+    /// has finished. The shutdown happens under the lock, so once ``finish()`` returns no late
+    /// cancellation can reach a socket that another task's operation is using by then.
     func cancel() {
-        let socket = lock.withLock {
+        lock.withLock {
             cancelled = true
-            return self.socket
+            if !finished { socket?.shutdown() }
         }
-        socket?.shutdown()
+    }
+
+    /// The operation is over: forget the socket, so that cancelling this task later does not
+    /// touch a connection that goes on serving other calls.
+    func finish() {
+        lock.withLock {
+            finished = true
+            socket = nil
+        }
     }
 
     var isCancelled: Bool { lock.withLock { cancelled } }

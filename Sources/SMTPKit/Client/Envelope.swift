@@ -6,10 +6,11 @@ public struct Envelope: Sendable, Hashable {
     public var sender: Mailbox?
     /// The forward paths, one RCPT TO each.
     public var recipients: [Mailbox]
-    /// Parameters for MAIL FROM beyond those the session adds itself (SIZE, BODY, SMTPUTF8):
-    /// DSN's `RET` and `ENVID` (RFC 3461 §4.3–4.4).
+    /// Parameters for MAIL FROM beyond those the session adds itself (SIZE, BODY and SMTPUTF8,
+    /// which are refused here): DSN's `RET` and `ENVID` (RFC 3461 §4.3–4.4), or others.
     public var mailParameters: [MailParameter]
-    /// Parameters for every RCPT TO: DSN's `NOTIFY` (RFC 3461 §4.1).
+    /// Parameters for every RCPT TO: DSN's `NOTIFY` (RFC 3461 §4.1); `ORCPT` (§4.2) names one
+    /// recipient, so it is refused with more than one.
     public var recipientParameters: [RecipientParameter]
 
     /// An envelope from `sender` (nil for the null path) to `recipients`, with optional DSN

@@ -35,7 +35,9 @@ public struct SMTPClient: Sendable {
 
     /// Opens a connection — connect, greeting, EHLO, TLS, AUTH, once — runs `body` with it,
     /// and then sends QUIT and closes it, whether `body` returns, throws or its task is
-    /// cancelled (QUIT is bounded by ``SMTPTimeouts/quit``).
+    /// cancelled (QUIT is bounded by ``SMTPTimeouts/quit``). A connection that has already
+    /// failed — a 421, a drop, a send cancelled mid-dialogue — is only closed: there is no one
+    /// left to say QUIT to.
     ///
     /// The connection is valid only inside `body`; a call on it afterwards throws
     /// ``SMTPError/Kind/connectionUnusable``.
@@ -66,7 +68,7 @@ public struct SMTPClient: Sendable {
     /// Sends `content` with an explicit envelope over a connection of its own: a one-message
     /// ``withConnection(isolation:_:)``.
     public func send(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
-        try await withConnection { try await $0.send(content, envelope: envelope) }
+        try await withConnection { try await $0.sendLast(content, envelope: envelope) }
     }
 
     /// Connects, reads the greeting and EHLO, sets up TLS when possible, and reports

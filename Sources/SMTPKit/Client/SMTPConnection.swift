@@ -83,6 +83,12 @@ public final class SMTPConnection: Sendable {
         try await perform { session in try session.send(content, envelope: envelope) }
     }
 
+    /// ``send(_:envelope:)`` for a connection that carries nothing after it (``SMTPClient/send(_:envelope:)``):
+    /// DATA is always pipelined, since abandoning it by hanging up loses no later transaction.
+    func sendLast(_ content: MessageContent, envelope: Envelope) async throws -> DeliveryReport {
+        try await perform { session in try session.send(content, envelope: envelope, isLast: true) }
+    }
+
     /// Resets the server's transaction state with RSET (RFC 5321 §4.1.1.5). Sends reset by
     /// themselves after a refusal; this is for a caller that wants a clean state anyway.
     public func reset() async throws {

@@ -16,7 +16,12 @@ extension SMTPSession {
         let credentials = try provider.credentials()
         try Self.validate(user: credentials.user, secret: credentials.secret)
         var mechanism = Self.mechanism(named: name, credentials: credentials)
-        try exchange(&mechanism)
+        do {
+            try exchange(&mechanism)
+        } catch let error as AuthenticationError where error.kind == .rejected && error.reply?.isPermanent == true {
+            provider.forget()
+            throw error
+        }
         authenticatedUser = credentials.user
     }
 

@@ -37,6 +37,7 @@ extension SMTPSession {
                                              isCancelled: { cancellation?.isCancelled ?? false })
         let session = SMTPSession(configuration: configuration, connection: connection, transcript: transcript, logger: logger)
         session.tlsContext = tlsContext
+        session.purpose = purpose
         session.note(.info, "Connected to \(connection.peerDescription)")
         do {
             if configuration.tlsMode == .implicit {
@@ -78,11 +79,13 @@ extension SMTPSession {
             return
         }
         guard reply.code == 500 || reply.code == 502 else { throw Self.refusal("EHLO", reply) }
-        if configuration.tlsMode == .startTLS || configuration.wantsAuthentication && !connection.isEncrypted {
-            throw SMTPError.ehloRefusedWithTLSRequired(serverName, reply: reply)
-        }
-        if configuration.wantsAuthentication {
-            throw AuthenticationError.notOffered(server: serverName)
+        if purpose == .send {  // a probe reports a HELO-only server instead of refusing it
+            if configuration.tlsMode == .startTLS || configuration.wantsAuthentication && !connection.isEncrypted {
+                throw SMTPError.ehloRefusedWithTLSRequired(serverName, reply: reply)
+            }
+            if configuration.wantsAuthentication {
+                throw AuthenticationError.notOffered(server: serverName)
+            }
         }
         let fallback = try execute(.helo(name), timeout: timeouts.command)
         guard fallback.code == 250 else { throw Self.refusal("HELO", fallback) }

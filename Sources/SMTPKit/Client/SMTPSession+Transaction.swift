@@ -12,10 +12,13 @@ extension SMTPSession {
     /// When some recipients are refused the default is to send nothing; with
     /// `allowPartialDelivery` the accepted ones get the message. A reply to the final dot
     /// that never comes is ``SMTPError/Kind/deliveryStatusUnknown``, never success.
-    func send(_ content: MessageContent, envelope: Envelope) throws -> DeliveryReport {
+    /// - Parameter isLast: no transaction follows on this connection, so hanging up to abandon
+    ///   a DATA phase costs nothing and DATA may always be pipelined.
+    func send(_ content: MessageContent, envelope: Envelope, isLast: Bool = false) throws -> DeliveryReport {
         guard !envelope.recipients.isEmpty else {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
+        try Self.check(envelope)
         // RFC 3461 §4 and RFC 5321 §4.1.2: a caller's parameters only with the extension offered.
         let wanted = envelope.mailParameters.compactMap(\.requiredExtension) + envelope.recipientParameters.compactMap(\.requiredExtension)
         if let missing = wanted.first(where: { !capabilities.supports($0) }) {
@@ -35,7 +38,13 @@ extension SMTPSession {
         if capabilities.pipelining {
             // One write per group; groups are capped so that a huge recipient list cannot fill
             // both directions' buffers while neither side reads (RFC 2920 §3.1).
-            let commands = [mail] + rcpts + [.data]
+            // DATA joins the group unless a refusal could make it unwanted on a connection that
+            // goes on: with several recipients and no partial delivery, one refused RCPT means
+            // nothing may be sent, and after a 354 the only way out is to drop the connection
+            // (RFC 5321 §4.1.1.4). There DATA waits for the RCPT replies — one round trip — and
+            // the connection survives; for the last transaction, hanging up costs nothing.
+            let pipelinesData = rcpts.count == 1 || configuration.allowPartialDelivery || isLast
+            let commands = [mail] + rcpts + (pipelinesData ? [.data] : [])
             var replies: [Reply] = []
             for start in stride(from: 0, to: commands.count, by: Self.pipelineGroupLimit) {
                 let group = Array(commands[start..<min(start + Self.pipelineGroupLimit, commands.count)])
@@ -47,7 +56,7 @@ extension SMTPSession {
             }
             mailReply = replies[0]
             results = zip(addresses.recipients, replies[1...]).map { RecipientResult(address: $0, reply: $1) }
-            dataReply = replies.last
+            dataReply = pipelinesData ? replies.last : nil
         } else {
             mailReply = try execute(mail, timeout: timeouts.mail)
             if mailReply.isPositive {
@@ -89,6 +98,25 @@ extension SMTPSession {
         }
         return DeliveryReport(recipients: results, finalReply: final, server: connection.peerDescription,
                               tls: connection.tlsInfo, authenticatedUser: authenticatedUser)
+    }
+
+    /// A caller's parameters that the session cannot send as given: SIZE, BODY and SMTPUTF8 are
+    /// the session's own (it adds them from the content and the server's offer, RFC 1870, 6152,
+    /// 6531), and ORCPT names one recipient (RFC 3461 §4.2), so it cannot go on every RCPT.
+    static func check(_ envelope: Envelope) throws {
+        for parameter in envelope.mailParameters {
+            switch parameter {
+            case .size, .body, .smtpUTF8:
+                throw SMTPProtocolError.invalidArgument(
+                    field: "MAIL parameter", reason: "is \(parameter.text), which the session adds itself from the message and the server's offer")
+            default: continue
+            }
+        }
+        let orcpt = envelope.recipientParameters.contains { if case .originalRecipient = $0 { true } else { false } }
+        if orcpt && envelope.recipients.count > 1 {
+            throw SMTPProtocolError.invalidArgument(
+                field: "RCPT parameter", reason: "is ORCPT, which names one recipient, and the envelope has \(envelope.recipients.count)")
+        }
     }
 
     /// MAIL FROM parameters: SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) — each

@@ -22,6 +22,8 @@ package final class SMTPSession: @unchecked Sendable {
     package internal(set) var greeting: Reply?
     /// Whether the server took EHLO (false: HELO fallback).
     package internal(set) var usedEHLO = false
+    /// What the session was opened for; a probe never needs TLS or AUTH to go on.
+    var purpose = Purpose.send
     /// The last reply read.
     package internal(set) var lastReply: Reply?
     /// The user name the session authenticated as.

@@ -22,7 +22,7 @@ public enum MailParameter: Sendable, Hashable {
     public var requiredExtension: String? {
         switch self {
         case .size: "SIZE"
-        case .body(let type): type == .eightBitMIME ? "8BITMIME" : nil
+        case .body: "8BITMIME"  // BODY= itself is RFC 6152's, whichever value
         case .smtpUTF8: "SMTPUTF8"
         case .returnContent, .envelopeID: "DSN"
         case .other: nil

@@ -116,18 +116,21 @@ struct ProbeTests {
         #expect(failure.contains("454 4.7.0 TLS not available due to local problem"))
     }
 
-    @Test func probeAHELOOnlyServer() async throws {
+    @Test(arguments: [TLSMode.plaintext, .startTLS])
+    func probeAHELOOnlyServer(mode: TLSMode) async throws {
         let server = try ClientFixture.startServer {
             $0.tls = .none
             $0.faults = [.reply(to: .ehlo, lines: ["500 5.5.1 Command unrecognized"])]
         }
         defer { server.stop() }
-        let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext))
+        // In the default mode too: a probe reports a HELO-only server instead of refusing it.
+        let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: mode))
 
         let info = try await client.probe()
 
         #expect(!info.supportsEHLO)
         #expect(info.capabilitiesBeforeTLS == .empty)
         #expect(ClientFixture.allLines(server).contains("HELO \(ClientFixture.heloName)"))
+        if mode == .startTLS { #expect(info.tlsFailure?.contains("does not offer STARTTLS") == true) }
     }
 }
