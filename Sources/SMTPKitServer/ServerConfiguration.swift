@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var identity: TestCertificateAuthority.Identity?
     /// user → password, for AUTH PLAIN and LOGIN.
     public var users: [String: String] = [:]
+    /// access token → user, for AUTH XOAUTH2 and OAUTHBEARER (list them in ``authMechanisms``).
+    public var bearerTokens: [String: String] = [:]
     /// Mechanisms listed after AUTH in EHLO.
     public var authMechanisms = ["PLAIN", "LOGIN"]
     /// AUTH is advertised and accepted only once TLS is on (RFC 4954 §4, like Postfix's smtpd_tls_auth_only).

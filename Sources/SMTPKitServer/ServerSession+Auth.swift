@@ -40,6 +40,8 @@ extension ServerSession {
             }
             user = name
             password = secret
+        case "XOAUTH2", "OAUTHBEARER":
+            return try bearer(mechanism, initial: words.count > 1 ? words[1] : nil)
         default:
             return try answer(.auth, "504 " + text("5.5.4", "Unsupported authentication mechanism"))
         }
@@ -49,6 +51,47 @@ extension ServerSession {
         let next = try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
         if case .proceed = next { authenticatedUser = user }
         return next
+    }
+
+    /// XOAUTH2 (`user=U^Aauth=Bearer T^A^A`) and OAUTHBEARER (RFC 7628: `n,a=U,^Ahost=…^Aport=…^Aauth=Bearer T^A^A`),
+    /// with or without an initial response. A token not in ``ServerConfiguration/bearerTokens``
+    /// for that user gets the 334 JSON error challenge, then — after the client's empty line
+    /// (XOAUTH2) or ^A (OAUTHBEARER, RFC 7628 §3.2.3) — a 535, as Google and Microsoft answer.
+    private func bearer(_ mechanism: String, initial: String?) throws -> Next {
+        var response = initial
+        if response == nil {
+            if case .close(let why) = try answer(.authChallenge, "334 ") { return .close(why) }
+            guard let line = try nextLine() else { return .close("closed during AUTH") }
+            response = String(decoding: line, as: UTF8.self)
+        }
+        guard let response, response != "*", let decoded = Data(base64Encoded: response) else {
+            return try answer(.auth, "501 " + text("5.5.2", "Cannot decode response"))
+        }
+        let fields = String(decoding: decoded, as: UTF8.self).split(separator: "\u{01}", omittingEmptySubsequences: true).map(String.init)
+        var user: String?
+        var token: String?
+        for field in fields {
+            if field.hasPrefix("auth=Bearer ") { token = String(field.dropFirst("auth=Bearer ".count)) }
+            if mechanism == "XOAUTH2", field.hasPrefix("user=") { user = String(field.dropFirst(5)) }
+            if mechanism == "OAUTHBEARER", field.hasPrefix("n,a="), field.hasSuffix(",") {
+                user = String(field.dropFirst(4).dropLast()).replacingOccurrences(of: "=2C", with: ",").replacingOccurrences(of: "=3D", with: "=")
+            }
+        }
+        if let user, let token, configuration.bearerTokens[token] == user {
+            let next = try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
+            if case .proceed = next { authenticatedUser = user }
+            return next
+        }
+        let error = mechanism == "XOAUTH2"
+            ? #"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#
+            : #"{"status":"invalid_token","scope":"https://outlook.office.com/SMTP.Send","openid-configuration":"https://login.example.test/.well-known/openid-configuration"}"#
+        if case .close(let why) = try answer(.authChallenge, "334 " + Data(error.utf8).base64EncodedString()) { return .close(why) }
+        guard let line = try nextLine() else { return .close("closed during AUTH") }
+        let expected = mechanism == "XOAUTH2" ? "" : "AQ=="
+        guard String(decoding: line, as: UTF8.self) == expected else {
+            return try answer(.auth, "501 " + text("5.5.2", "Expected the client's answer to the error challenge"))
+        }
+        return try answer(.auth, "535 " + text("5.7.8", "Username and Password not accepted"))
     }
 
     /// Sends a 334 challenge and returns the decoded answer; nil when the client cancels.

@@ -53,6 +53,14 @@ enum CLIAdvice {
             "choose a mechanism the server offers with --auth"
         case .rejected where error.reply?.code == 538:
             "use --tls starttls or --tls tls"
+        case .rejected where error.reply?.enhancedStatus?.description == "5.7.139":
+            "Microsoft 365 has SMTP AUTH turned off for this tenant or mailbox: an admin must enable it for the mailbox (Set-CASMailbox -Identity USER -SmtpClientAuthenticationDisabled $false)"
+        case .rejected where error.reply?.enhancedStatus?.description == "5.7.30":
+            "the server no longer takes passwords (basic authentication is off): log in with an OAuth2 access token, --auth xoauth2 with --password-command printing the token"
+        case .rejected where error.mechanism == "XOAUTH2" || error.mechanism == "OAUTHBEARER":
+            "the token comes from your --password-command / password source: make it print a fresh access token"
+        case .tokenRequiresTLS:
+            "use --tls starttls or --tls tls; --allow-plaintext-auth does not apply to tokens"
         case .notOffered:
             "if it needs no login, drop --user / the profile's user, or use --auth none"
         case .plaintextRefused:

@@ -73,7 +73,7 @@ enum ExitStatus {
         switch error.kind {
         case .rejected: return error.isTransient ? temporaryFailure : noPermission
         case .notOffered, .mechanismNotOffered: return unavailable
-        case .plaintextRefused: return config
+        case .plaintextRefused, .tokenRequiresTLS: return config
         default: return protocolError
         }
     }

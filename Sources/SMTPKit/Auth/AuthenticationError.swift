@@ -7,6 +7,7 @@ public struct AuthenticationError: SMTPKitError {
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Code: String, Hashable, Sendable {
             case rejected, notOffered, mechanismNotOffered, plaintextRefused, unexpectedChallenge, tooManyChallenges
+            case tokenRequiresTLS
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -23,6 +24,9 @@ public struct AuthenticationError: SMTPKitError {
         public static let unexpectedChallenge = Kind(.unexpectedChallenge)
         /// The server kept challenging past the limit.
         public static let tooManyChallenges = Kind(.tooManyChallenges)
+        /// The login is an OAuth2 bearer token and the connection is not encrypted: a token is
+        /// never sent in clear, whatever plaintext authentication allows (RFC 7628 §4.1, RFC 6750 §5.3).
+        public static let tokenRequiresTLS = Kind(.tokenRequiresTLS)
 
         /// The kind's name, e.g. `rejected`.
         public var description: String { code.rawValue }
@@ -46,6 +50,9 @@ public struct AuthenticationError: SMTPKitError {
     public let challengeLength: Int?
     /// The most challenges allowed, for ``Kind/tooManyChallenges``.
     public let limit: Int?
+    /// The server's OAuth2 error document (the 334 challenge of XOAUTH2 or OAUTHBEARER, RFC 7628
+    /// §3.2.2), for ``Kind/rejected`` after a token was refused.
+    public let oauthError: OAuthServerError?
     private let cause: UnderlyingError
 
     /// The error that caused this one, if any.
@@ -53,7 +60,8 @@ public struct AuthenticationError: SMTPKitError {
 
     private init(_ kind: Kind, mechanism: String? = nil, reply: Reply? = nil, server: String? = nil,
                  wanted: [String] = [], offered: [String] = [], challenge: String? = nil,
-                 challengeLength: Int? = nil, limit: Int? = nil, underlying: (any Error & Sendable)? = nil) {
+                 challengeLength: Int? = nil, limit: Int? = nil, oauthError: OAuthServerError? = nil,
+                 underlying: (any Error & Sendable)? = nil) {
         self.kind = kind
         self.mechanism = mechanism
         self.reply = reply
@@ -63,15 +71,19 @@ public struct AuthenticationError: SMTPKitError {
         self.challenge = challenge
         self.challengeLength = challengeLength
         self.limit = limit
+        self.oauthError = oauthError
         self.cause = UnderlyingError(underlying)
     }
 
     /// True for a temporary failure (454, RFC 4954 §6): trying later may work.
     public var isTransient: Bool { reply?.isTransient ?? false }
 
-    static func rejected(mechanism: String, reply: Reply) -> AuthenticationError {
-        AuthenticationError(.rejected, mechanism: mechanism, reply: reply)
+    static func rejected(mechanism: String, reply: Reply, oauthError: OAuthServerError? = nil) -> AuthenticationError {
+        AuthenticationError(.rejected, mechanism: mechanism, reply: reply, oauthError: oauthError)
     }
+
+    /// The refusal to send a bearer token in clear.
+    public static let tokenRequiresTLS = AuthenticationError(.tokenRequiresTLS)
 
     static func notOffered(server: String) -> AuthenticationError {
         AuthenticationError(.notOffered, server: server)
@@ -105,9 +117,12 @@ public struct AuthenticationError: SMTPKitError {
             case 454: hint = "a temporary failure on the server; try again later"
             case 534: hint = "the server wants a stronger mechanism; choose another one it offers"
             case 538: hint = "the server requires encryption for this mechanism; use STARTTLS or implicit TLS"
+            case _ where oauthError != nil || mechanism == "XOAUTH2" || mechanism == "OAUTHBEARER":
+                hint = "the access token was refused (expired, revoked, or without the scope this server needs); get a new one"
             default: hint = "check the user name and password (Microsoft 365 and Gmail need SMTP AUTH enabled or an app password)"
             }
-            return "authentication (\(mechanism ?? "?")) failed: the server said \(reply.map { "\($0)" } ?? "nothing"); \(hint)"
+            let detail = oauthError.map { " (OAuth error: \($0))" } ?? ""
+            return "authentication (\(mechanism ?? "?")) failed: the server said \(reply.map { "\($0)" } ?? "nothing")\(detail); \(hint)"
         case .notOffered:
             return "\(server ?? "the server") does not offer authentication (no AUTH in its EHLO reply); if it needs no login, send without credentials"
         case .mechanismNotOffered:
@@ -120,6 +135,8 @@ public struct AuthenticationError: SMTPKitError {
             return "the server sent an unexpected \(mechanism ?? "AUTH") challenge (\(challengeLength ?? 0) bytes); authentication aborted"
         case .tooManyChallenges:
             return "the server sent more than \(limit ?? 0) AUTH challenges; authentication aborted"
+        case .tokenRequiresTLS:
+            return "refusing to send an OAuth2 access token over an unencrypted connection; a bearer token is never sent in clear — use STARTTLS or implicit TLS"
         default:
             return "authentication error (\(kind))"
         }

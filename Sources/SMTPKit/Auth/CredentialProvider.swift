@@ -13,22 +13,33 @@ import Foundation
 /// let configuration = SMTPClientConfiguration(host: "smtp.example.org", credentials: login)
 /// ```
 public final class CredentialProvider: @unchecked Sendable, CustomStringConvertible {
+    /// What the secret is.
+    public enum Kind: Sendable, Hashable {
+        /// A password, for PLAIN or LOGIN (RFC 4616, draft-murchison-sasl-login).
+        case password
+        /// An OAuth2 access token, for OAUTHBEARER or XOAUTH2 (RFC 7628); never sent unencrypted.
+        case bearerToken
+    }
+
     /// The user name to authenticate as (the SASL authentication identity).
     public let user: String
+    /// Whether the secret is a password or an access token; `auto` picks the mechanism from it.
+    public let kind: Kind
     private let fetch: @Sendable () throws -> String
     private let lock = NSLock()
     private var secret: String?
 
     /// A provider that calls `fetch` for the secret the first time AUTH needs it.
     /// `fetch` runs on the session's I/O thread; it may block (prompt, run a command).
-    public init(user: String, fetch: @escaping @Sendable () throws -> String) {
+    public init(user: String, kind: Kind = .password, fetch: @escaping @Sendable () throws -> String) {
         self.user = user
+        self.kind = kind
         self.fetch = fetch
     }
 
     /// A provider with the secret already known.
-    public convenience init(user: String, secret: String) {
-        self.init(user: user, fetch: { secret })
+    public convenience init(user: String, secret: String, kind: Kind = .password) {
+        self.init(user: user, kind: kind, fetch: { secret })
     }
 
     /// A provider over fixed ``Credentials``.
@@ -39,10 +50,10 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     /// A provider that reads the password from `source` (see ``PasswordSource/resolve(environment:commandTimeout:)``),
     /// with `environment` as the variables an environment source reads and a command runs with.
     public convenience init(
-        user: String, source: PasswordSource,
+        user: String, source: PasswordSource, kind: Kind = .password,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        self.init(user: user, fetch: { try source.resolve(environment: environment) })
+        self.init(user: user, kind: kind, fetch: { try source.resolve(environment: environment) })
     }
 
     /// The user name and secret, fetching the secret if this is the first time.

@@ -10,6 +10,13 @@ public protocol SASLMechanism {
     /// The answer to one server challenge (334, already base64-decoded).
     /// - Throws: `AuthenticationError` when the mechanism has no answer for this step.
     mutating func respond(to challenge: [UInt8]) throws -> [UInt8]
+    /// The OAuth2 error document the server sent in a challenge, for bearer-token mechanisms.
+    var serverError: OAuthServerError? { get }
+}
+
+extension SASLMechanism {
+    /// Password mechanisms receive no error document.
+    public var serverError: OAuthServerError? { nil }
 }
 
 /// A user name and a secret (a password, or for XOAUTH2 a bearer token).

@@ -1,13 +1,14 @@
 /// XOAUTH2, the bearer-token mechanism of Google and Microsoft 365
 /// (developers.google.com/gmail/imap/xoauth2-protocol; the model for RFC 7628 OAUTHBEARER):
-/// `user=U ^A auth=Bearer TOKEN ^A ^A`. On failure the server sends a 334 with a JSON error;
-/// the client answers with an empty line and the server then replies 535.
+/// `user=U ^A auth=Bearer TOKEN ^A ^A`. On failure the server sends a 334 with a JSON error
+/// (``OAuthServerError``); the client answers with an empty line and the server then replies 535.
 public struct XOAuth2Mechanism: SASLMechanism {
     private let credentials: Credentials
     /// The server's error document, when it sent one.
-    public private(set) var serverError: String?
+    public private(set) var serverError: OAuthServerError?
+    private var answeredError = false
 
-    /// An XOAUTH2 exchange for `credentials`, whose secret is the OAuth2 access token.
+    /// An XOAUTH2 exchange for `credentials`: its user name and, as the secret, an access token.
     public init(credentials: Credentials) { self.credentials = credentials }
 
     public var name: String { "XOAUTH2" }
@@ -17,10 +18,11 @@ public struct XOAuth2Mechanism: SASLMechanism {
     }
 
     public mutating func respond(to challenge: [UInt8]) throws -> [UInt8] {
-        guard serverError == nil else {
+        guard !answeredError else {
             throw AuthenticationError.unexpectedChallenge(mechanism: name, challenge: challenge)
         }
-        serverError = String(decoding: challenge, as: UTF8.self)
-        return []
+        answeredError = true
+        serverError = OAuthServerError(challenge: challenge)
+        return []  // the empty response that ends a failed exchange
     }
 }

@@ -57,12 +57,14 @@ public struct SMTPClientConfiguration: Sendable {
     public var wantsAuthentication: Bool { credentials != nil && auth != .disabled }
 
     /// The one rule for credentials and encryption (RFC 4954 §4, RFC 8314 §3): a login goes
-    /// only over an encrypted connection, unless plaintext was explicitly allowed.
+    /// only over an encrypted connection, unless plaintext was explicitly allowed — and an
+    /// access token never in clear, allowed or not (RFC 6750 §5.3: bearer tokens need TLS).
     /// - Parameter encrypted: whether the connection is (or, before connecting, will be) encrypted.
-    /// - Throws: ``AuthenticationError/plaintextRefused`` when the login would travel in clear.
+    /// - Throws: ``AuthenticationError/tokenRequiresTLS`` or ``AuthenticationError/plaintextRefused``
+    ///   when the login would travel in clear.
     func checkCredentialPolicy(encrypted: Bool) throws {
-        if wantsAuthentication && !encrypted && !allowPlaintextAuth {
-            throw AuthenticationError.plaintextRefused
-        }
+        guard wantsAuthentication && !encrypted else { return }
+        if credentials?.kind == .bearerToken { throw AuthenticationError.tokenRequiresTLS }
+        if !allowPlaintextAuth { throw AuthenticationError.plaintextRefused }
     }
 }

@@ -11,11 +11,11 @@ extension SMTPSession {
         try configuration.checkCredentialPolicy(encrypted: connection.isEncrypted)
         let offered = capabilities.authMechanisms
         guard !offered.isEmpty else { throw AuthenticationError.notOffered(server: serverName) }
-        let name = try Self.mechanismName(for: configuration.auth, offered: offered)
+        let name = try Self.mechanismName(for: configuration.auth, offered: offered, kind: provider.kind)
         // The secret is fetched only now, right before AUTH, and only if AUTH can happen.
         let credentials = try provider.credentials()
         try Self.validate(user: credentials.user, secret: credentials.secret)
-        var mechanism = Self.mechanism(named: name, credentials: credentials)
+        var mechanism = Self.mechanism(named: name, credentials: credentials, host: configuration.host, port: configuration.port)
         do {
             try exchange(&mechanism)
         } catch let error as AuthenticationError where error.kind == .rejected && error.reply?.isPermanent == true {
@@ -25,15 +25,18 @@ extension SMTPSession {
         authenticatedUser = credentials.user
     }
 
-    /// Picks the mechanism: the one asked for, or with `auto` PLAIN then LOGIN, whichever
-    /// the server lists first in that preference (both send the password once; PLAIN in one round trip).
-    static func mechanismName(for choice: AuthChoice, offered: [String]) throws -> String {
+    /// Picks the mechanism: the one asked for, or with `auto` the best the server offers for
+    /// the kind of secret — for a password PLAIN, then LOGIN (both send it once; PLAIN in one
+    /// round trip); for an access token OAUTHBEARER (the standard, RFC 7628), then XOAUTH2.
+    /// A token never goes to a password mechanism, nor a password to a token mechanism.
+    static func mechanismName(for choice: AuthChoice, offered: [String], kind: CredentialProvider.Kind = .password) throws -> String {
         let wanted: [String]
         switch choice {
-        case .auto, .disabled: wanted = ["PLAIN", "LOGIN"]
+        case .auto, .disabled: wanted = kind == .bearerToken ? ["OAUTHBEARER", "XOAUTH2"] : ["PLAIN", "LOGIN"]
         case .plain: wanted = ["PLAIN"]
         case .login: wanted = ["LOGIN"]
         case .xoauth2: wanted = ["XOAUTH2"]
+        case .oauthbearer: wanted = ["OAUTHBEARER"]
         }
         guard let name = wanted.first(where: offered.contains) else {
             throw AuthenticationError.mechanismNotOffered(wanted, offered: offered)
@@ -41,17 +44,29 @@ extension SMTPSession {
         return name
     }
 
-    static func mechanism(named name: String, credentials: Credentials) -> any SASLMechanism {
+    static func mechanism(named name: String, credentials: Credentials, host: String, port: Int) -> any SASLMechanism {
         switch name {
         case "PLAIN": return PlainMechanism(credentials: credentials)
         case "LOGIN": return LoginMechanism(credentials: credentials)
+        case "OAUTHBEARER": return OAuthBearerMechanism(credentials: credentials, host: host, port: port)
         default: return XOAuth2Mechanism(credentials: credentials)
         }
     }
 
+    /// The SASL exchange (RFC 4954 §4). The initial response goes with AUTH unless the line
+    /// would pass 12,288 octets (a long access token); then AUTH goes alone and the response
+    /// answers the server's empty 334 — the two-step form.
     private func exchange(_ mechanism: inout any SASLMechanism) throws {
-        let initial = mechanism.initialResponse().map { $0.isEmpty ? "=" : Data($0).base64EncodedString() }
+        var initial = mechanism.initialResponse().map { $0.isEmpty ? "=" : Data($0).base64EncodedString() }
+        var deferred: String?
+        if let response = initial, "AUTH \(mechanism.name) \(response)\r\n".utf8.count > Command.maxAuthLineLength {
+            deferred = response
+            initial = nil
+        }
         var reply = try execute(.auth(mechanism: mechanism.name, initialResponse: initial), timeout: timeouts.command)
+        if let response = deferred, reply.code == 334 {
+            reply = try execute(.authResponse(response == "=" ? "" : response), timeout: timeouts.command)
+        }
         var rounds = 0
         while reply.code == 334 {
             rounds += 1
@@ -75,7 +90,7 @@ extension SMTPSession {
         }
         guard reply.code == 235 else {
             if reply.isPositive || reply.isIntermediate { throw SMTPError.unexpectedReply("AUTH \(mechanism.name)", reply: reply) }
-            throw AuthenticationError.rejected(mechanism: mechanism.name, reply: reply)
+            throw AuthenticationError.rejected(mechanism: mechanism.name, reply: reply, oauthError: mechanism.serverError)
         }
     }
 

@@ -54,7 +54,7 @@ public struct ProfileSetting: Sendable {
         choice("tls", \.tls, "none | starttls (required, RFC 3207) | tls (implicit, RFC 8314). Default: tls on port 465, else starttls."),
         text("ca_file", \.caFile, "PEM file of CA certificates to trust instead of the system store.", type: .path),
         boolean("insecure_skip_verify", \.insecureSkipVerify, "Do not verify the server's certificate (INSECURE: anyone on the path can read the session)."),
-        choice("auth", \.auth, "auto | plain | login | xoauth2 | none (RFC 4954)."),
+        choice("auth", \.auth, "auto | plain | login | xoauth2 | oauthbearer | none (RFC 4954; with xoauth2 and oauthbearer the password source gives an OAuth2 access token)."),
         text("user", \.user, "User name for SMTP AUTH."),
         text("password_env", \.passwordEnv, "Read the password from this environment variable.", rule: environmentNameRule),
         text("password_command", \.passwordCommand, "Run this shell command and use its output as the password.", type: .multilineText),

@@ -57,12 +57,14 @@ extension SMTPClientConfiguration {
         let missing = ConfigError.missingSetting(
             key: "password_source",
             reason: "a user name is set (\(user)) but no password: set password_env, password_command or password_file")
+        // With xoauth2 or oauthbearer the source gives an access token (RFC 7628), not a password.
+        let kind: CredentialProvider.Kind = auth.usesBearerToken ? .bearerToken : .password
         if let source {
-            credentials = CredentialProvider(user: user, source: source, environment: environment)
+            credentials = CredentialProvider(user: user, source: source, kind: kind, environment: environment)
         } else if let passwordPrompt {
-            credentials = CredentialProvider(user: user, fetch: { try passwordPrompt(user) })
+            credentials = CredentialProvider(user: user, kind: kind, fetch: { try passwordPrompt(user) })
         } else {
-            credentials = CredentialProvider(user: user, fetch: { throw missing })
+            credentials = CredentialProvider(user: user, kind: kind, fetch: { throw missing })
         }
         // Providers fetch nothing when made: a refused login never runs a password command.
         try checkCredentialPolicy(encrypted: tlsMode != .plaintext)
