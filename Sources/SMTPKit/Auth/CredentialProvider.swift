@@ -25,16 +25,35 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     public let user: String
     /// Whether the secret is a password or an access token; `auto` picks the mechanism from it.
     public let kind: Kind
-    private let fetch: @Sendable () throws -> String
+    private let fetch: Fetch
     private let lock = NSLock()
-    private var secret: String?
+    private var secret: CredentialSecret?
+
+    /// How a secret is fetched: on the calling thread, or by an async function the caller waits for.
+    private enum Fetch: Sendable {
+        case blocking(@Sendable () throws -> CredentialSecret)
+        case async(@Sendable () async throws -> CredentialSecret)
+    }
+
+    /// A token fetched less than this long before it expires is fetched again before AUTH
+    /// (5 minutes: enough for a slow DATA phase not to start with a token about to lapse).
+    public static let refreshMargin: TimeInterval = 300
 
     /// A provider that calls `fetch` for the secret the first time AUTH needs it.
     /// `fetch` runs on the session's I/O thread; it may block (prompt, run a command).
     public init(user: String, kind: Kind = .password, fetch: @escaping @Sendable () throws -> String) {
         self.user = user
         self.kind = kind
-        self.fetch = fetch
+        self.fetch = .blocking { CredentialSecret(try fetch()) }
+    }
+
+    /// A provider whose secret comes from an async function — an OAuth2 token source that
+    /// refreshes over the network — with its expiry, so a token about to expire is fetched
+    /// again before AUTH (``refreshMargin``) instead of being sent to be refused.
+    public init(user: String, kind: Kind = .bearerToken, fetch: @escaping @Sendable () async throws -> CredentialSecret) {
+        self.user = user
+        self.kind = kind
+        self.fetch = .async(fetch)
     }
 
     /// A provider with the secret already known.
@@ -56,15 +75,39 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
         self.init(user: user, kind: kind, fetch: { try source.resolve(environment: environment) })
     }
 
-    /// The user name and secret, fetching the secret if this is the first time.
+    /// The user name and secret, fetching the secret the first time, after ``forget()``, or
+    /// when the kept one expires within ``refreshMargin``.
+    ///
+    /// Blocks until the fetch is done. SMTPKit calls it on a connection's I/O thread; do not
+    /// call it from an actor or a task with an async fetch, which it waits for.
     /// - Throws: whatever the fetch throws (``ConfigError/Kind/passwordUnavailable`` for a password source).
-    public func credentials() throws -> Credentials {
+    public func credentials(now: Date = Date()) throws -> Credentials {
         try lock.withLock {
-            if let secret { return Credentials(user: user, secret: secret) }
-            let fetched = try fetch()
+            if let secret, !secret.expires(within: Self.refreshMargin, of: now) {
+                return Credentials(user: user, secret: secret.value)
+            }
+            let fetched: CredentialSecret
+            switch fetch {
+            case .blocking(let body): fetched = try body()
+            case .async(let body): fetched = try Self.wait(for: body)
+            }
             secret = fetched
-            return Credentials(user: user, secret: fetched)
+            return Credentials(user: user, secret: fetched.value)
         }
+    }
+
+    /// Runs `body` as a task and blocks this (non-pool) thread until it is done.
+    private static func wait(for body: @escaping @Sendable () async throws -> CredentialSecret) throws -> CredentialSecret {
+        let box = ResultBox()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            let result: Result<CredentialSecret, any Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            box.set(result)
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
     }
 
     /// Forgets the fetched secret, so the next AUTH fetches it again. The session calls it when
@@ -77,6 +120,40 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     /// Whether the secret has been fetched already.
     public var hasFetched: Bool { lock.withLock { secret != nil } }
 
+    /// When the kept secret expires, if it is kept and its expiry is known.
+    public var expiresAt: Date? { lock.withLock { secret?.expiresAt } }
+
     /// "me@example.org (secret hidden)".
     public var description: String { "\(user) (secret hidden)" }
+}
+
+/// A secret as a fetch returns it: the value, and when it stops being valid, if known (an
+/// OAuth2 access token's `expires_in`, RFC 6749 §5.1, as an absolute time).
+public struct CredentialSecret: Sendable, CustomStringConvertible {
+    /// The password or access token.
+    public var value: String
+    /// When the secret expires; nil for a password, which does not.
+    public var expiresAt: Date?
+
+    /// A secret that expires at `expiresAt`, or never.
+    public init(_ value: String, expiresAt: Date? = nil) {
+        self.value = value
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether it expires within `margin` seconds of `now`.
+    func expires(within margin: TimeInterval, of now: Date) -> Bool {
+        expiresAt.map { $0.timeIntervalSince(now) < margin } ?? false
+    }
+
+    /// Never the secret itself.
+    public var description: String { "secret hidden" + (expiresAt.map { ", expires \($0)" } ?? "") }
+}
+
+/// One fetch's result, handed from a task to the waiting thread.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<CredentialSecret, any Error>?
+    func set(_ value: Result<CredentialSecret, any Error>) { lock.withLock { result = value } }
+    func get() throws -> CredentialSecret { try lock.withLock { result! }.get() }
 }

@@ -14,14 +14,26 @@ extension SMTPSession {
         let name = try Self.mechanismName(for: configuration.auth, offered: offered, kind: provider.kind)
         // The secret is fetched only now, right before AUTH, and only if AUTH can happen.
         let credentials = try provider.credentials()
-        try Self.validate(user: credentials.user, secret: credentials.secret)
-        var mechanism = Self.mechanism(named: name, credentials: credentials, host: configuration.host, port: configuration.port)
         do {
-            try exchange(&mechanism)
+            try login(name, credentials)
         } catch let error as AuthenticationError where error.kind == .rejected && error.reply?.isPermanent == true {
             provider.forget()
-            throw error
+            // An access token the server refuses may have been revoked or have expired early:
+            // fetch (refresh) it once and try once more on the same connection, which RFC 4954
+            // §4 allows after a failed AUTH. A password fetched again would be the same one.
+            guard provider.kind == .bearerToken else { throw error }
+            let fresh = try provider.credentials()
+            guard fresh.secret != credentials.secret else { throw error }
+            note(.info, "the server refused the access token; trying once more with a fresh one")
+            try login(name, fresh)
         }
+    }
+
+    /// One AUTH exchange with `name`; on success the session is logged in as the user.
+    private func login(_ name: String, _ credentials: Credentials) throws {
+        try Self.validate(user: credentials.user, secret: credentials.secret)
+        var mechanism = Self.mechanism(named: name, credentials: credentials, host: configuration.host, port: configuration.port)
+        try exchange(&mechanism)
         authenticatedUser = credentials.user
     }
 
