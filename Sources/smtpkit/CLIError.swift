@@ -43,7 +43,7 @@ enum ExitStatus {
             if error.kind == .unreadable { return noInput }
             if error.kind == .lineTooLong { return dataError }
             return usage
-        case is ConfigError: return config
+        case is ConfigError, is OAuthError: return config
         default: return nil
         }
     }
