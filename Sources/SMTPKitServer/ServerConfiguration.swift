@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var users: [String: String] = [:]
     /// access token → user, for AUTH XOAUTH2 and OAUTHBEARER (list them in ``authMechanisms``).
     public var bearerTokens: [String: String] = [:]
+    /// Asked for a token not in ``bearerTokens``: the user it was issued to, or nil
+    /// (``MockIdentityProvider/user(forAccessToken:)``).
+    public var bearerTokenValidator: (@Sendable (_ token: String) -> String?)?
     /// Mechanisms listed after AUTH in EHLO.
     public var authMechanisms = ["PLAIN", "LOGIN"]
     /// AUTH is advertised and accepted only once TLS is on (RFC 4954 §4, like Postfix's smtpd_tls_auth_only).

@@ -77,7 +77,7 @@ extension ServerSession {
                 user = String(field.dropFirst(4).dropLast()).replacingOccurrences(of: "=2C", with: ",").replacingOccurrences(of: "=3D", with: "=")
             }
         }
-        if let user, let token, configuration.bearerTokens[token] == user {
+        if let user, let token, (configuration.bearerTokens[token] ?? configuration.bearerTokenValidator?(token)) == user {
             let next = try answer(.auth, "235 " + text("2.7.0", "Authentication successful"))
             if case .proceed = next { authenticatedUser = user }
             return next

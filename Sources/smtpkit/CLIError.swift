@@ -43,7 +43,9 @@ enum ExitStatus {
             if error.kind == .unreadable { return noInput }
             if error.kind == .lineTooLong { return dataError }
             return usage
-        case is ConfigError, is OAuthError: return config
+        case is ConfigError: return config
+        case let error as OAuthError: return oauthCode(error)
+        case is HTTPError: return temporaryFailure
         default: return nil
         }
     }
@@ -66,6 +68,16 @@ enum ExitStatus {
         case .deliveryStatusUnknown: return temporaryFailure
         case .messageTooLarge, .smtpUTF8Required, .eightBitNotSupported: return dataError
         default: return error.isPermanent ? dataError : temporaryFailure
+        }
+    }
+
+    /// A login that only a new login fixes is 77 (EX_NOPERM), an endpoint that cannot answer
+    /// now 75, a token store that cannot be used 78.
+    private static func oauthCode(_ error: OAuthError) -> Int32 {
+        switch error.kind {
+        case .loginRequired, .notLoggedIn, .tokenRequestRefused: return noPermission
+        case .temporarilyUnavailable: return temporaryFailure
+        default: return config
         }
     }
 

@@ -28,11 +28,13 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     private let fetch: Fetch
     private let lock = NSLock()
     private var secret: CredentialSecret?
+    private var rejected: CredentialSecret?
 
-    /// How a secret is fetched: on the calling thread, or by an async function the caller waits for.
+    /// How a secret is fetched — on the calling thread, or by an async function the caller
+    /// waits for — given the secret the server last rejected, if any.
     private enum Fetch: Sendable {
-        case blocking(@Sendable () throws -> CredentialSecret)
-        case async(@Sendable () async throws -> CredentialSecret)
+        case blocking(@Sendable (_ rejected: CredentialSecret?) throws -> CredentialSecret)
+        case async(@Sendable (_ rejected: CredentialSecret?) async throws -> CredentialSecret)
     }
 
     /// A token fetched less than this long before it expires is fetched again before AUTH
@@ -44,7 +46,17 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     public init(user: String, kind: Kind = .password, fetch: @escaping @Sendable () throws -> String) {
         self.user = user
         self.kind = kind
-        self.fetch = .blocking { CredentialSecret(try fetch()) }
+        self.fetch = .blocking { _ in CredentialSecret(try fetch()) }
+    }
+
+    /// A provider whose blocking `fetch` is told the secret the server last rejected (nil at
+    /// first), so a token source can refresh instead of handing the same token back. It runs
+    /// on the session's I/O thread, so it may block on files and the network.
+    public init(user: String, kind: Kind = .bearerToken,
+                refreshing fetch: @escaping @Sendable (_ rejected: CredentialSecret?) throws -> CredentialSecret) {
+        self.user = user
+        self.kind = kind
+        self.fetch = .blocking(fetch)
     }
 
     /// A provider whose secret comes from an async function — an OAuth2 token source that
@@ -53,7 +65,7 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     public init(user: String, kind: Kind = .bearerToken, fetch: @escaping @Sendable () async throws -> CredentialSecret) {
         self.user = user
         self.kind = kind
-        self.fetch = .async(fetch)
+        self.fetch = .async { _ in try await fetch() }
     }
 
     /// A provider with the secret already known.
@@ -88,10 +100,11 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
             }
             let fetched: CredentialSecret
             switch fetch {
-            case .blocking(let body): fetched = try body()
-            case .async(let body): fetched = try Self.wait(for: body)
+            case .blocking(let body): fetched = try body(rejected)
+            case .async(let body): fetched = try Self.wait(for: { [rejected] in try await body(rejected) })
             }
             secret = fetched
+            rejected = nil
             return Credentials(user: user, secret: fetched.value)
         }
     }
@@ -114,7 +127,10 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     /// the server rejects the credentials for good (5xx, RFC 4954 §6), so a changed password
     /// (or a new token) is picked up by the next connection instead of the rejected one reused.
     public func forget() {
-        lock.withLock { secret = nil }
+        lock.withLock {
+            rejected = secret
+            secret = nil
+        }
     }
 
     /// Whether the secret has been fetched already.

@@ -1,0 +1,180 @@
+import Foundation
+import SMTPKit
+
+/// A stand-in for an OAuth2 identity provider's token endpoint (Microsoft's identity platform
+/// cannot run here), on `https://127.0.0.1:PORT/token` with a certificate from a test CA.
+///
+/// It follows the real one's documented behaviour: the refresh-token grant (RFC 6749 §6)
+/// answers with a new access token *and a new refresh token* (Microsoft rotates them), the old
+/// refresh token stops working, and errors are JSON `{"error": …, "error_description": "AADSTS…"}`
+/// with status 400. ``script`` makes the next answers misbehave: a 5xx with `Retry-After`, an HTML
+/// page (a captive portal), `invalid_grant`. The access tokens it issues are what
+/// ``user(forAccessToken:)`` knows, for the test SMTP server's XOAUTH2/OAUTHBEARER.
+public final class MockIdentityProvider: @unchecked Sendable {
+    /// An answer to make instead of the normal one.
+    public enum ScriptedAnswer: Sendable, Equatable {
+        /// `400 {"error":"invalid_grant"}` with Microsoft's AADSTS70043 description.
+        case invalidGrant
+        /// A server error with this status and `Retry-After` seconds.
+        case serverError(status: Int, retryAfter: Int?)
+        /// A `200 text/html` page, as a captive portal or proxy login answers.
+        case html
+    }
+
+    /// The CA of the endpoint's certificate, PEM: give it to the client as its CA.
+    public let caCertificatePEM: String
+    /// The port it listens on.
+    public let port: Int
+    /// How long issued access tokens live, in seconds (`expires_in`).
+    public var accessTokenLifetime: Int {
+        get { lock.withLock { lifetime } }
+        set { lock.withLock { lifetime = newValue } }
+    }
+
+    private let listener: Listener
+    private let tlsContext: TLSContext
+    private let lock = NSLock()
+    private var lifetime = 3600
+    private var counter = 0
+    private var refreshTokens: [String: String] = [:]  // refresh token → user
+    private var accessTokens: [String: String] = [:]   // access token → user
+    private var scripted: [ScriptedAnswer] = []
+    private var forms: [[String: String]] = []
+    private var stopped = false
+
+    /// Starts the endpoint on a free port.
+    public init() throws {
+        let authority = try TestCertificateAuthority(commonName: "SMTPKit Test Identity CA")
+        let identity = try authority.issue()
+        tlsContext = try TLSContext.server(certificatePEM: identity.certificatePEM, privateKeyPEM: identity.privateKeyPEM)
+        caCertificatePEM = authority.certificatePEM
+        listener = try Listener(port: 0)
+        port = listener.port
+        let thread = Thread { [self] in acceptLoop() }
+        thread.name = "MockIdentityProvider \(port)"
+        thread.start()
+    }
+
+    deinit { stop() }
+
+    /// The token endpoint's URL.
+    public var tokenURL: URL { URL(string: "https://127.0.0.1:\(port)/token")! }
+
+    /// Stops accepting.
+    public func stop() {
+        lock.withLock { stopped = true }
+        listener.close()
+    }
+
+    /// A login for `user`, as if it had just been made: a refresh token and an access token.
+    public func issue(user: String) -> (accessToken: String, refreshToken: String) {
+        lock.withLock { mint(for: user) }
+    }
+
+    /// The user an access token was issued to, if it is one this endpoint issued.
+    public func user(forAccessToken token: String) -> String? {
+        lock.withLock { accessTokens[token] }
+    }
+
+    /// Makes the next requests get these answers, in order.
+    public func script(_ answers: [ScriptedAnswer]) {
+        lock.withLock { scripted += answers }
+    }
+
+    /// The form fields of every request, in order.
+    public var requests: [[String: String]] { lock.withLock { forms } }
+
+    /// Revokes every refresh token of `user` (a password change, an admin's revocation).
+    public func revokeRefreshTokens(of user: String) {
+        lock.withLock { refreshTokens = refreshTokens.filter { $0.value != user } }
+    }
+
+    private func mint(for user: String) -> (accessToken: String, refreshToken: String) {
+        counter += 1
+        let access = "at-\(counter)-\(UUID().uuidString.prefix(8))"
+        let refresh = "rt-\(counter)-\(UUID().uuidString.prefix(8))"
+        accessTokens[access] = user
+        refreshTokens[refresh] = user
+        return (access, refresh)
+    }
+
+    private func acceptLoop() {
+        while let socket = listener.accept(until: { self.lock.withLock { self.stopped } }) {
+            let thread = Thread { [self] in serve(Connection(socket: socket)) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Connection) {
+        defer { connection.close() }
+        let deadline = Deadline.after(seconds: 10)
+        guard (try? connection.acceptTLS(context: tlsContext, deadline: deadline)) != nil,
+              let request = try? Self.readRequest(connection, deadline: deadline) else { return }
+        let (status, headers, body) = answer(request)
+        var head = "HTTP/1.1 \(status) \(status == 200 ? "OK" : "Error")\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        try? connection.write(Array((head + "\r\n" + body).utf8), deadline: deadline)
+    }
+
+    private func answer(_ request: (path: String, form: [String: String])) -> (Int, [(String, String)], String) {
+        lock.withLock {
+            forms.append(request.form)
+            if !scripted.isEmpty {
+                switch scripted.removeFirst() {
+                case .invalidGrant:
+                    return Self.error(400, "invalid_grant", "AADSTS70043: The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.")
+                case .serverError(let status, let retryAfter):
+                    return (status, [("Content-Type", "application/json")] + (retryAfter.map { [("Retry-After", String($0))] } ?? []),
+                            #"{"error":"temporarily_unavailable"}"#)
+                case .html:
+                    return (200, [("Content-Type", "text/html")], "<html><body>Log in to the hotel Wi-Fi</body></html>")
+                }
+            }
+            guard request.path == "/token" else { return (404, [], "") }
+            guard request.form["grant_type"] == "refresh_token", let old = request.form["refresh_token"] else {
+                return Self.error(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")
+            }
+            guard let user = refreshTokens.removeValue(forKey: old) else {
+                return Self.error(400, "invalid_grant", "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.")
+            }
+            let (access, refresh) = mint(for: user)
+            let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"ext_expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
+            return (200, [("Content-Type", "application/json; charset=utf-8")], json)
+        }
+    }
+
+    private static func error(_ status: Int, _ code: String, _ description: String) -> (Int, [(String, String)], String) {
+        (status, [("Content-Type", "application/json")], #"{"error":"\#(code)","error_description":"\#(description)","error_codes":[70043]}"#)
+    }
+
+    /// The request's path and form body (Content-Length bodies only, as token requests are).
+    private static func readRequest(_ connection: Connection, deadline: Deadline) throws -> (path: String, form: [String: String]) {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        func more() throws -> Bool {
+            let count = try chunk.withUnsafeMutableBytes { raw in
+                Result { () throws(TransportError) in try connection.read(into: raw, deadline: deadline) }
+            }.get()
+            buffer += chunk[..<count]
+            return count > 0
+        }
+        var headEnd: Int?
+        while headEnd == nil {
+            guard try more(), buffer.count < 65_536 else { throw ServerError("no request") }
+            headEnd = (0...max(0, buffer.count - 4)).first { Array(buffer[$0..<min($0 + 4, buffer.count)]) == [13, 10, 13, 10] }
+        }
+        let head = String(decoding: buffer[..<headEnd!], as: UTF8.self).components(separatedBy: "\r\n")
+        let path = head.first?.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let length = head.compactMap { line -> Int? in
+            line.lowercased().hasPrefix("content-length:") ? Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil
+        }.first ?? 0
+        while buffer.count < headEnd! + 4 + length { guard try more() else { break } }
+        let body = String(decoding: buffer[(headEnd! + 4)...], as: UTF8.self)
+        var form: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if parts.count == 2 { form[parts[0]] = parts[1] }
+        }
+        return (path, form)
+    }
+}

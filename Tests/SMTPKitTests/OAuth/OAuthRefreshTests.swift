@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import SMTPKit
+import SMTPKitServer
+
+/// Refresh while sending (issue 7, parts 3–5): a login in the token store, refreshed through the
+/// mock identity provider's token endpoint over SMTPKit's own HTTPS, used by XOAUTH2/OAUTHBEARER
+/// against the test SMTP server, which takes only the tokens the mock issued.
+@Suite struct OAuthRefreshTests {
+    static let user = "alice@example.org"
+
+    struct Stack {
+        let idp: MockIdentityProvider
+        let smtp: SMTPServer
+        let store: TokenStore
+        let base: String
+        let client: OAuthClient
+
+        func stop() {
+            smtp.stop()
+            idp.stop()
+            try? FileManager.default.removeItem(atPath: base)
+        }
+
+        func smtpClient() -> SMTPClient {
+            var configuration = SMTPClientConfiguration(
+                host: "127.0.0.1", port: smtp.port, tlsMode: .startTLS,
+                tls: TLSConfiguration(caCertificatesPEM: smtp.caCertificatePEM),
+                credentials: .oauth(store: store, profile: "office365", client: client, user: OAuthRefreshTests.user))
+            configuration.timeouts = .uniform(10)
+            return SMTPClient(configuration: configuration)
+        }
+
+        /// Stores a login whose access token is `access` (expiring at `expiresAt`) and whose
+        /// refresh token is a real one of the mock's.
+        func seed(access: String?, expiresAt: Date?) throws -> String {
+            let issued = idp.issue(user: OAuthRefreshTests.user)
+            try store.save(OAuthTokens(user: OAuthRefreshTests.user, provider: "microsoft", clientID: "test-client",
+                                       scopes: ["https://outlook.office.com/SMTP.Send", "offline_access"],
+                                       refreshToken: issued.refreshToken, accessToken: access ?? issued.accessToken,
+                                       accessTokenExpiresAt: expiresAt), profile: "office365")
+            return issued.refreshToken
+        }
+    }
+
+    static func stack() throws -> Stack {
+        let idp = try MockIdentityProvider()
+        var settings = ServerConfiguration()
+        settings.users = [:]
+        settings.authMechanisms = ["XOAUTH2", "OAUTHBEARER"]
+        settings.bearerTokenValidator = { [idp] in idp.user(forAccessToken: $0) }
+        settings.idleTimeout = 60
+        let smtp = try SMTPServer(configuration: settings)
+        let base = NSTemporaryDirectory() + "/smtpkit-oauth-\(UUID().uuidString)"
+        let client = OAuthClient(tokenURL: idp.tokenURL, clientID: "test-client",
+                                 scopes: ["https://outlook.office.com/SMTP.Send", "offline_access"],
+                                 tls: TLSConfiguration(caCertificatesPEM: idp.caCertificatePEM), timeout: 10)
+        return Stack(idp: idp, smtp: smtp, store: TokenStore(directory: base + "/smtpkit"), base: base, client: client)
+    }
+
+    @Test func anExpiredAccessTokenIsRefreshedBeforeAUTHAndTheRotatedRefreshTokenSaved() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        let old = try stack.seed(access: "at-expired", expiresAt: Date().addingTimeInterval(-10))
+        let report = try await stack.smtpClient().send(try ClientFixture.message())
+        #expect(report.authenticatedUser == Self.user)
+        let request = try #require(stack.idp.requests.first)
+        #expect(request["grant_type"] == "refresh_token")
+        #expect(request["refresh_token"] == old)
+        #expect(request["client_id"] == "test-client")
+        #expect(request["scope"] == "https://outlook.office.com/SMTP.Send offline_access")
+        let saved = try #require(try stack.store.load(profile: "office365"))
+        #expect(saved.refreshToken != old, "the rotated refresh token is saved")
+        #expect(saved.refreshToken?.hasPrefix("rt-") == true)
+        #expect(stack.idp.user(forAccessToken: saved.accessToken ?? "") == Self.user)
+        #expect((saved.accessTokenExpiresAt ?? .distantPast) > Date().addingTimeInterval(3000))
+        #expect(stack.smtp.messages.count == 1)
+    }
+
+    @Test func aValidAccessTokenIsUsedWithoutAskingTheEndpoint() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        _ = try stack.seed(access: nil, expiresAt: Date().addingTimeInterval(3600))
+        _ = try await stack.smtpClient().send(try ClientFixture.message())
+        #expect(stack.idp.requests.isEmpty)
+    }
+
+    @Test func aTokenTheServerRefusesIsRefreshedOnceOnTheSameConnection() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        // Looks valid for an hour, but the server does not know it (revoked early).
+        _ = try stack.seed(access: "at-revoked", expiresAt: Date().addingTimeInterval(3600))
+        _ = try await stack.smtpClient().send(try ClientFixture.message())
+        #expect(stack.idp.requests.count == 1)
+        let sessions = stack.smtp.sessions
+        #expect(sessions.count <= 1)
+        #expect(stack.smtp.messages.count == 1)
+    }
+
+    @Test func aRevokedRefreshTokenMeansLogInAgainAndKeepsWhatIsStored() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        let old = try stack.seed(access: "at-expired", expiresAt: Date().addingTimeInterval(-10))
+        stack.idp.revokeRefreshTokens(of: Self.user)
+        let error = await #expect(throws: OAuthError.self) { try await stack.smtpClient().send(try ClientFixture.message()) }
+        #expect(error?.kind == .loginRequired)
+        #expect(error?.code == "invalid_grant")
+        #expect(error?.errorDescription?.hasPrefix("AADSTS70008") == true)
+        #expect(try stack.store.load(profile: "office365")?.refreshToken == old, "nothing is thrown away")
+        #expect(stack.smtp.messages.isEmpty)
+        #expect(!stack.smtp.sessions.contains { $0.lines.contains { $0.hasPrefix("AUTH") } }, "no AUTH without a token")
+    }
+
+    @Test(arguments: [MockIdentityProvider.ScriptedAnswer.serverError(status: 503, retryAfter: 7), .html])
+    func anEndpointThatCannotAnswerIsTemporary(answer: MockIdentityProvider.ScriptedAnswer) async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        let old = try stack.seed(access: "at-expired", expiresAt: Date().addingTimeInterval(-10))
+        stack.idp.script([answer])
+        let error = await #expect(throws: OAuthError.self) { try await stack.smtpClient().send(try ClientFixture.message()) }
+        #expect(error?.kind == .temporarilyUnavailable)
+        if case .serverError = answer { #expect(error?.retryAfter == 7) } else {
+            #expect(error?.description.contains("not JSON") == true, "\(String(describing: error))")
+        }
+        #expect(try stack.store.load(profile: "office365")?.refreshToken == old, "the stored tokens are kept")
+    }
+
+    @Test func twoConcurrentSendsRefreshOnceAndBothGoThrough() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        _ = try stack.seed(access: "at-expired", expiresAt: Date().addingTimeInterval(-10))
+        // Two providers over one store, as two processes would have.
+        async let first = stack.smtpClient().send(try ClientFixture.message(subject: "one"))
+        async let second = stack.smtpClient().send(try ClientFixture.message(subject: "two"))
+        _ = try await (first, second)
+        #expect(stack.idp.requests.count == 1, "the second waited for the lock and used the fresh token")
+        #expect(stack.smtp.messages.count == 2)
+    }
+
+    @Test func noStoredLoginSaysSo() async throws {
+        let stack = try Self.stack()
+        defer { stack.stop() }
+        let error = await #expect(throws: OAuthError.self) { try await stack.smtpClient().send(try ClientFixture.message()) }
+        #expect(error?.kind == .notLoggedIn)
+    }
+}
