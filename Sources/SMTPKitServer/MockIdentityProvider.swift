@@ -19,6 +19,26 @@ public final class MockIdentityProvider: @unchecked Sendable {
         case serverError(status: Int, retryAfter: Int?)
         /// A `200 text/html` page, as a captive portal or proxy login answers.
         case html
+        /// `400 {"error":"authorization_pending"}` to a device poll (RFC 8628 §3.5).
+        case authorizationPending
+        /// `400 {"error":"slow_down"}` to a device poll.
+        case slowDown
+        /// `400 {"error":"expired_token"}` to a device poll.
+        case expiredToken
+        /// `400 {"error":"authorization_declined"}` (Microsoft's word for access_denied).
+        case declined
+    }
+
+    /// When set, every device login is approved as this user on its second poll (the first
+    /// answers `authorization_pending`), as if someone typed the code at once.
+    public var approveDevicesAs: String? {
+        get { lock.withLock { autoApprove } }
+        set { lock.withLock { autoApprove = newValue } }
+    }
+    /// The `interval` the device endpoint answers, in seconds.
+    public var deviceInterval: Int {
+        get { lock.withLock { interval } }
+        set { lock.withLock { interval = newValue } }
     }
 
     /// The CA of the endpoint's certificate, PEM: give it to the client as its CA.
@@ -41,10 +61,14 @@ public final class MockIdentityProvider: @unchecked Sendable {
     private var scripted: [ScriptedAnswer] = []
     private var forms: [[String: String]] = []
     private var stopped = false
+    private var autoApprove: String?
+    private var interval = 1
+    private var devices: [String: (userCode: String, polls: Int)] = [:]
 
-    /// Starts the endpoint on a free port.
-    public init() throws {
-        let authority = try TestCertificateAuthority(commonName: "SMTPKit Test Identity CA")
+    /// Starts the endpoint on a free port, with a certificate from `authority` (so one CA file
+    /// can trust it and the test SMTP server alike), or from a CA of its own.
+    public init(authority: TestCertificateAuthority? = nil) throws {
+        let authority = try authority ?? TestCertificateAuthority(commonName: "SMTPKit Test Identity CA")
         let identity = try authority.issue()
         tlsContext = try TLSContext.server(certificatePEM: identity.certificatePEM, privateKeyPEM: identity.privateKeyPEM)
         caCertificatePEM = authority.certificatePEM
@@ -59,6 +83,8 @@ public final class MockIdentityProvider: @unchecked Sendable {
 
     /// The token endpoint's URL.
     public var tokenURL: URL { URL(string: "https://127.0.0.1:\(port)/token")! }
+    /// The device authorization endpoint's URL.
+    public var deviceURL: URL { URL(string: "https://127.0.0.1:\(port)/devicecode")! }
 
     /// Stops accepting.
     public func stop() {
@@ -128,9 +154,39 @@ public final class MockIdentityProvider: @unchecked Sendable {
                             #"{"error":"temporarily_unavailable"}"#)
                 case .html:
                     return (200, [("Content-Type", "text/html")], "<html><body>Log in to the hotel Wi-Fi</body></html>")
+                case .authorizationPending:
+                    return Self.error(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.")
+                case .slowDown:
+                    return Self.error(400, "slow_down", "Polling too often.")
+                case .expiredToken:
+                    return Self.error(400, "expired_token", "AADSTS70019: Verification code expired.")
+                case .declined:
+                    return Self.error(400, "authorization_declined", "AADSTS70000: The user declined the request.")
                 }
             }
+            if request.path == "/devicecode" {
+                counter += 1
+                let device = "dc-\(counter)-\(UUID().uuidString.prefix(8))"
+                let user = "MOCK-\(counter)"
+                devices[device] = (user, 0)
+                let json = #"{"device_code":"\#(device)","user_code":"\#(user)","verification_uri":"https://127.0.0.1:\#(port)/device","expires_in":900,"interval":\#(interval),"message":"To sign in, open https://127.0.0.1:\#(port)/device and enter the code \#(user)."}"#
+                return (200, [("Content-Type", "application/json")], json)
+            }
             guard request.path == "/token" else { return (404, [], "") }
+            if request.form["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code" {
+                guard let code = request.form["device_code"], var device = devices[code] else {
+                    return Self.error(400, "bad_verification_code", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid.")
+                }
+                device.polls += 1
+                devices[code] = device
+                guard let user = autoApprove, device.polls >= 2 else {
+                    return Self.error(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.")
+                }
+                devices[code] = nil
+                let (access, refresh) = mint(for: user)
+                let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
+                return (200, [("Content-Type", "application/json")], json)
+            }
             guard request.form["grant_type"] == "refresh_token", let old = request.form["refresh_token"] else {
                 return Self.error(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")
             }

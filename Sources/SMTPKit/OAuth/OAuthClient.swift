@@ -49,30 +49,11 @@ public struct OAuthClient: Sendable {
         var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", clientID)]
         if !scopes.isEmpty { fields.append(("scope", scopes.joined(separator: " "))) }
         if let clientSecret { fields.append(("client_secret", clientSecret)) }
-        let url = tokenURL.absoluteString
-        let response: HTTPResponse
-        do {
-            response = try HTTPClient.exchange(.form(tokenURL, fields), tls: tls, timeout: timeout)
-        } catch let error as TransportError where error.kind == .certificateRejected || error.kind == .hostNotFound {
-            throw error
-        } catch let error as TransportError {
-            throw OAuthError.temporarilyUnavailable(url, reason: error.description, underlying: error)
-        } catch let error as HTTPError {
-            throw OAuthError.temporarilyUnavailable(url, reason: error.description, underlying: error)
-        }
-        return try Self.decode(response, url: url, now: now)
+        return try Self.tokenResponse(from: try post(fields, to: tokenURL), url: tokenURL.absoluteString, now: now)
     }
 
-    /// The token response, or the error it carries (RFC 6749 §5.1, §5.2).
-    static func decode(_ response: HTTPResponse, url: String, now: Date) throws -> TokenResponse {
-        let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        if response.status == 429 || response.status >= 500 {
-            throw OAuthError.temporarilyUnavailable(url, reason: "HTTP \(response.status)", retryAfter: retryAfter)
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            let type = response.header("Content-Type") ?? "no content type"
-            throw OAuthError.temporarilyUnavailable(url, reason: "the answer is not JSON (HTTP \(response.status), \(type)); a captive portal or proxy may be in the way")
-        }
+    /// The token response in `object`, or the error it carries (RFC 6749 §5.1, §5.2).
+    static func tokenResponse(from object: [String: Any], url: String, now: Date) throws -> TokenResponse {
         if let code = object["error"] as? String {
             let description = object["error_description"] as? String
             // Microsoft: invalid_grant (AADSTS70008/70043/700082/50173), interaction_required (AADSTS50076…).
@@ -80,12 +61,12 @@ public struct OAuthClient: Sendable {
                 throw OAuthError.loginRequired(url, code: code, description: description)
             }
             if code == "temporarily_unavailable" {
-                throw OAuthError.temporarilyUnavailable(url, reason: code, retryAfter: retryAfter)
+                throw OAuthError.temporarilyUnavailable(url, reason: code)
             }
             throw OAuthError.tokenRequestRefused(url, code: code, description: description)
         }
-        guard response.status == 200, let access = object["access_token"] as? String, !access.isEmpty else {
-            throw OAuthError.tokenRequestRefused(url, code: "HTTP \(response.status)", description: "no access_token in the answer")
+        guard let access = object["access_token"] as? String, !access.isEmpty else {
+            throw OAuthError.tokenRequestRefused(url, code: "malformed", description: "no access_token in the answer")
         }
         let lifetime = (object["expires_in"] as? NSNumber)?.doubleValue ?? (object["expires_in"] as? String).flatMap(Double.init)
         return TokenResponse(accessToken: access, expiresAt: lifetime.map { now.addingTimeInterval($0) },

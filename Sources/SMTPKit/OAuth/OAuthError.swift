@@ -8,6 +8,7 @@ public struct OAuthError: SMTPKitError {
         private enum Code: String, Hashable, Sendable {
             case storeInsecure, storeUnreadable, storeCorrupt, storeWriteFailed
             case notLoggedIn, loginRequired, temporarilyUnavailable, tokenRequestRefused
+            case loginDeclined, loginExpired
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -30,6 +31,10 @@ public struct OAuthError: SMTPKitError {
         public static let temporarilyUnavailable = Kind(.temporarilyUnavailable)
         /// The token endpoint refused the request for another reason (``OAuthError/code``).
         public static let tokenRequestRefused = Kind(.tokenRequestRefused)
+        /// The user declined the login (`access_denied`, Microsoft's `authorization_declined`, RFC 8628 §3.5).
+        public static let loginDeclined = Kind(.loginDeclined)
+        /// The login was not completed in time (`expired_token`, or past `expires_in`, RFC 8628 §3.5).
+        public static let loginExpired = Kind(.loginExpired)
 
         /// The kind's name, e.g. `storeInsecure`.
         public var description: String { code.rawValue }
@@ -95,6 +100,14 @@ public struct OAuthError: SMTPKitError {
         OAuthError(.temporarilyUnavailable, path: url, reason: reason, retryAfter: retryAfter, underlying: underlying)
     }
 
+    static func loginDeclined(_ url: String, code: String) -> OAuthError {
+        OAuthError(.loginDeclined, path: url, code: code)
+    }
+
+    static func loginExpired(_ url: String, code: String?) -> OAuthError {
+        OAuthError(.loginExpired, path: url, code: code)
+    }
+
     static func tokenRequestRefused(_ url: String, code: String, description: String?) -> OAuthError {
         OAuthError(.tokenRequestRefused, path: url, code: code, errorDescription: description)
     }
@@ -121,6 +134,10 @@ public struct OAuthError: SMTPKitError {
         case .temporarilyUnavailable:
             return "the token endpoint \(path) cannot answer now: \(reason ?? "no reason given")"
                 + (retryAfter.map { "; it asks to wait \($0) s" } ?? "") + "; the stored tokens are kept, try again later"
+        case .loginDeclined:
+            return "the login was declined (\(code ?? "access_denied")); nothing was stored"
+        case .loginExpired:
+            return "the login was not completed in time (\(code ?? "the code expired")); nothing was stored — start it again"
         case .tokenRequestRefused:
             return "the token endpoint \(path) refused the request: \(code ?? "error")"
                 + (errorDescription.map { " (\(ControlCharacters.escaped($0)))" } ?? "")

@@ -144,3 +144,79 @@ import SMTPKitServer
         #expect(error?.kind == .notLoggedIn)
     }
 }
+
+/// The device grant (RFC 8628) against the mock: the codes, the polling and every way it ends.
+@Suite struct DeviceFlowTests {
+    /// Records each wait instead of sleeping.
+    final class Waits: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [Double] = []
+        func add(_ seconds: Double) { lock.withLock { stored.append(seconds) } }
+        var all: [Double] { lock.withLock { stored } }
+    }
+
+    static func client(_ idp: MockIdentityProvider) -> OAuthClient {
+        OAuthClient(tokenURL: idp.tokenURL, clientID: "test-client", scopes: ["https://outlook.office.com/SMTP.Send", "offline_access"],
+                    tls: TLSConfiguration(caCertificatesPEM: idp.caCertificatePEM), timeout: 10)
+    }
+
+    @Test func pendingThenSlowDownThenApproved() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        idp.deviceInterval = 2
+        idp.approveDevicesAs = "alice@example.org"
+        let client = Self.client(idp)
+        let authorization = try client.startDeviceAuthorization(at: idp.deviceURL)
+        #expect(authorization.userCode.hasPrefix("MOCK-"))
+        #expect(authorization.verificationURI.hasSuffix("/device"))
+        #expect(authorization.interval == 2)
+        #expect(authorization.message?.contains(authorization.userCode) == true)
+        idp.script([.slowDown])  // the first poll is told to slow down; the mock's own pending comes next
+        let waits = Waits()
+        let tokens = try client.pollDeviceAuthorization(authorization, sleep: { waits.add($0) })
+        #expect(idp.user(forAccessToken: tokens.accessToken) == "alice@example.org")
+        #expect(tokens.refreshToken?.hasPrefix("rt-") == true)
+        // slow_down adds 5 s to this and every later wait (RFC 8628 §3.5).
+        #expect(waits.all == [2, 7, 7])
+        let polls = idp.requests.filter { $0["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code" }
+        #expect(polls.count == 3)
+        #expect(polls.allSatisfy { $0["device_code"] == authorization.deviceCode && $0["client_id"] == "test-client" })
+    }
+
+    @Test(arguments: [
+        (MockIdentityProvider.ScriptedAnswer.declined, OAuthError.Kind.loginDeclined),
+        (.expiredToken, .loginExpired),
+    ])
+    func aLoginThatEnds(answer: MockIdentityProvider.ScriptedAnswer, kind: OAuthError.Kind) throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        let client = Self.client(idp)
+        let authorization = try client.startDeviceAuthorization(at: idp.deviceURL)
+        idp.script([.authorizationPending, answer])
+        let error = #expect(throws: OAuthError.self) { try client.pollDeviceAuthorization(authorization, sleep: { _ in }) }
+        #expect(error?.kind == kind)
+    }
+
+    @Test func theExpiryEndsThePolling() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        let client = Self.client(idp)
+        let authorization = try client.startDeviceAuthorization(at: idp.deviceURL)
+        let later = authorization.expiresAt.addingTimeInterval(1)
+        let error = #expect(throws: OAuthError.self) {
+            try client.pollDeviceAuthorization(authorization, sleep: { _ in }, now: { later })
+        }
+        #expect(error?.kind == .loginExpired)
+    }
+
+    @Test func aServerHiccupWhilePollingIsWaitedOut() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        idp.approveDevicesAs = "alice@example.org"
+        let client = Self.client(idp)
+        let authorization = try client.startDeviceAuthorization(at: idp.deviceURL)
+        idp.script([.serverError(status: 503, retryAfter: nil)])
+        let tokens = try client.pollDeviceAuthorization(authorization, sleep: { _ in })
+        #expect(idp.user(forAccessToken: tokens.accessToken) == "alice@example.org")
+    }
+}
