@@ -49,6 +49,7 @@ extension OAuthClient {
     /// `authorization_pending` and a temporarily unavailable endpoint wait again; it stops at
     /// `expired_token` or `expires_in`, `access_denied`/`authorization_declined`, or any other error.
     /// - Parameters:
+    ///   - authorization: what ``startDeviceAuthorization(at:now:)`` answered.
     ///   - sleep: waits the given seconds (tests record instead); throwing ends the polling.
     ///   - now: the clock.
     public func pollDeviceAuthorization(
