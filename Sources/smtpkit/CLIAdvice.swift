@@ -15,6 +15,7 @@ enum CLIAdvice {
         case let error as SMTPError: smtp(error)
         case let error as AuthenticationError: authentication(error)
         case let error as ConfigError: config(error)
+        case let error as OAuthError: oauth(error)
         default: nil
         }
     }
@@ -67,6 +68,14 @@ enum CLIAdvice {
             "use --tls starttls or --tls tls, or pass --allow-plaintext-auth if you accept that anyone on the path can read it"
         default:
             nil
+        }
+    }
+
+    private static func oauth(_ error: OAuthError) -> String? {
+        switch error.kind {
+        case .notLoggedIn: "run `smtpkit auth login \(error.path)`"
+        case .loginRequired, .loginExpired: "run `smtpkit auth login PROFILE` to log in again"
+        default: nil
         }
     }
 

@@ -53,8 +53,10 @@ struct ProfileLoader {
                 throw CLIError.usage("no server given: pass --host (and --port), or --profile NAME")
             case "user":
                 throw CLIError.usage("--auth \(profile.auth?.rawValue ?? "") needs a user name: pass --user or set user in the profile")
-            default:
+            case "password_source":
                 throw CLIError.config("a user name is set (\(profile.user ?? "")) but no password: pass --password-env VAR, --password-command CMD or --password-file FILE, or set one of them in the profile")
+            default:
+                throw error
             }
         }
     }

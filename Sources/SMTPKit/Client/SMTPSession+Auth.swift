@@ -49,6 +49,7 @@ extension SMTPSession {
         case .login: wanted = ["LOGIN"]
         case .xoauth2: wanted = ["XOAUTH2"]
         case .oauthbearer: wanted = ["OAUTHBEARER"]
+        case .oauth2: wanted = ["OAUTHBEARER", "XOAUTH2"]
         }
         guard let name = wanted.first(where: offered.contains) else {
             throw AuthenticationError.mechanismNotOffered(wanted, offered: offered)

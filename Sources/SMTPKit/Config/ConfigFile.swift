@@ -89,7 +89,9 @@ public struct ConfigFile: Sendable {
         guard let profile = profiles[name] else {
             throw ConfigError.unknownProfile(name: name, available: profileNames, file: path)
         }
-        return defaults.overlaid(by: profile)
+        var merged = defaults.overlaid(by: profile)
+        merged.name = name
+        return merged
     }
 
     /// The largest configuration file read: anything bigger is surely not one.

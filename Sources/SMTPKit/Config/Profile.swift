@@ -5,6 +5,11 @@
 /// ``overlaid(by:)`` — defaults, then the profile, then the flags. Fields are named like the
 /// flags (`--ca-file` is ``caFile``, TOML key `ca_file`).
 public struct Profile: Sendable, Equatable {
+    /// Two layers are equal when they hold the same settings; ``name`` is not a setting.
+    public static func == (lhs: Profile, rhs: Profile) -> Bool {
+        ProfileSetting.all.allSatisfy { $0.read(lhs) == $0.read(rhs) }
+    }
+
     /// The SMTP server's host name or address (`host`, `--host`).
     public var host: String?
     /// The TCP port (`port`, `--port`): 25 relay, 587 submission (RFC 6409), 465 implicit TLS (RFC 8314).
@@ -35,6 +40,25 @@ public struct Profile: Sendable, Equatable {
     public var timeout: Double?
     /// Send to the accepted recipients when some are refused (`allow_partial`, `--allow-partial`).
     public var allowPartial: Bool?
+    /// The OAuth2 provider (`oauth_provider`): `microsoft` (the default), `google` or `custom`.
+    public var oauthProvider: OAuthProvider.Kind?
+    /// The application (client) id registered with the provider (`oauth_client_id`).
+    public var oauthClientID: String?
+    /// The Microsoft Entra tenant (`oauth_tenant`): `common` (the default), `organizations`, an id or domain.
+    public var oauthTenant: String?
+    /// The scopes, separated by spaces (`oauth_scopes`); the provider's own when unset.
+    public var oauthScopes: String?
+    /// A command that prints the client secret (`oauth_client_secret_command`; Google desktop clients need one).
+    public var oauthClientSecretCommand: String?
+    /// A custom provider's token endpoint (`oauth_token_url`).
+    public var oauthTokenURL: String?
+    /// A custom provider's device authorization endpoint (`oauth_device_url`).
+    public var oauthDeviceURL: String?
+    /// A custom provider's authorization endpoint (`oauth_authorize_url`).
+    public var oauthAuthorizeURL: String?
+    /// The profile's name in its config file, when it came from one: the key of its stored OAuth2
+    /// login. Not a setting; kept by ``overlaid(by:)`` unless the top layer names another.
+    public var name: String?
 
     /// A layer with the given settings; every parameter defaults to `nil`, so `Profile()` says nothing.
     public init(
@@ -52,7 +76,16 @@ public struct Profile: Sendable, Equatable {
         from: String? = nil,
         helo: String? = nil,
         timeout: Double? = nil,
-        allowPartial: Bool? = nil
+        allowPartial: Bool? = nil,
+        oauthProvider: OAuthProvider.Kind? = nil,
+        oauthClientID: String? = nil,
+        oauthTenant: String? = nil,
+        oauthScopes: String? = nil,
+        oauthClientSecretCommand: String? = nil,
+        oauthTokenURL: String? = nil,
+        oauthDeviceURL: String? = nil,
+        oauthAuthorizeURL: String? = nil,
+        name: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -69,6 +102,15 @@ public struct Profile: Sendable, Equatable {
         self.helo = helo
         self.timeout = timeout
         self.allowPartial = allowPartial
+        self.oauthProvider = oauthProvider
+        self.oauthClientID = oauthClientID
+        self.oauthTenant = oauthTenant
+        self.oauthScopes = oauthScopes
+        self.oauthClientSecretCommand = oauthClientSecretCommand
+        self.oauthTokenURL = oauthTokenURL
+        self.oauthDeviceURL = oauthDeviceURL
+        self.oauthAuthorizeURL = oauthAuthorizeURL
+        self.name = name
     }
 
     /// This layer with `top` laid over it: each setting `top` has wins, the rest stay.
@@ -78,6 +120,7 @@ public struct Profile: Sendable, Equatable {
     /// profile's `password_env` instead of conflicting with it.
     public func overlaid(by top: Profile) -> Profile {
         var result = self
+        result.name = top.name ?? name
         let replacesPassword = top.hasPasswordSource
         for setting in ProfileSetting.all {
             if let value = setting.read(top) {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One setting of a ``Profile``, declared once: its TOML key (and so the CLI's flag name),
 /// the type of its value, the rule a value must follow, and how it is shown.
 ///
@@ -64,6 +66,14 @@ public struct ProfileSetting: Sendable {
         text("helo", \.helo, "Name to send in EHLO/HELO (default: this host's FQDN or an address literal).", rule: heloRule),
         seconds("timeout", \.timeout, "Seconds to wait for the connection and for each whole reply (default: RFC 5321's per-phase limits).", rule: timeoutRule),
         boolean("allow_partial", \.allowPartial, "When some recipients are refused, send to the accepted ones anyway."),
+        choice("oauth_provider", \.oauthProvider, "OAuth2 provider for auth = oauth2: microsoft (default) | google | custom."),
+        text("oauth_client_id", \.oauthClientID, "The application (client) id registered with the OAuth2 provider."),
+        text("oauth_tenant", \.oauthTenant, "Microsoft Entra tenant: common (default), organizations, or a tenant id or domain."),
+        text("oauth_scopes", \.oauthScopes, "OAuth2 scopes, separated by spaces (default: the provider's)."),
+        text("oauth_client_secret_command", \.oauthClientSecretCommand, "A command that prints the OAuth2 client secret (Google desktop clients).", type: .multilineText),
+        text("oauth_token_url", \.oauthTokenURL, "A custom provider's token endpoint.", rule: urlRule),
+        text("oauth_device_url", \.oauthDeviceURL, "A custom provider's device authorization endpoint.", rule: urlRule),
+        text("oauth_authorize_url", \.oauthAuthorizeURL, "A custom provider's authorization endpoint.", rule: urlRule),
     ]
 
     /// The longest `timeout`: a day. Longer is surely a mistake (and overflows deadlines).
@@ -91,6 +101,16 @@ public struct ProfileSetting: Sendable {
         guard case .text(let name) = value else { return nil }
         return name.unicodeScalars.contains(where: { $0.properties.isWhitespace })
             ? "'\(name)' contains a space; EHLO takes one domain name (RFC 5321 §4.1.1.1)" : nil
+    }
+
+    /// An endpoint URL: https, or http to this machine only (tokens never cross a network in clear).
+    private static func urlRule(_ value: SettingValue) -> String? {
+        guard case .text(let text) = value else { return nil }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            return "'\(text)' is not a URL"
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(host.lowercased())
+        return scheme == "https" || (scheme == "http" && loopback) ? nil : "'\(text)' is not an https URL"
     }
 
     private static func timeoutRule(_ value: SettingValue) -> String? {

@@ -39,13 +39,20 @@ extension SMTPClientConfiguration {
             host: host,
             port: profile.port,
             tlsMode: profile.tls,
-            tls: TLSConfiguration(caFile: profile.caFile, verifiesCertificate: profile.insecureSkipVerify != true),
+            tls: TLSConfiguration(resolving: profile),
             auth: profile.auth ?? .auto,
             allowPlaintextAuth: profile.allowPlaintextAuth ?? false,
             heloName: profile.helo,
             timeouts: profile.timeout.map(SMTPTimeouts.uniform) ?? SMTPTimeouts(),
             allowPartialDelivery: profile.allowPartial ?? false)
         guard auth != .disabled else { return }
+        // A profile with an OAuth2 client logs in with its stored OAuth2 login under `auto` too.
+        if auth == .oauth2 || (auth == .auto && profile.oauthClientID != nil) {
+            auth = .oauth2
+            credentials = try OAuthLogin(resolving: profile, environment: environment, tls: tls).credentials
+            try checkCredentialPolicy(encrypted: tlsMode != .plaintext)
+            return
+        }
         guard let user = profile.user else {
             if auth != .auto {
                 throw ConfigError.missingSetting(
@@ -69,5 +76,13 @@ extension SMTPClientConfiguration {
         // Providers fetch nothing when made: a refused login never runs a password command.
         try checkCredentialPolicy(encrypted: tlsMode != .plaintext)
         if source == nil && passwordPrompt == nil { throw missing }
+    }
+}
+
+extension TLSConfiguration {
+    /// The trust settings of `profile`: its `ca_file` or the system store, verification on
+    /// unless `insecure_skip_verify` — for the SMTP server and the OAuth2 endpoints alike.
+    public init(resolving profile: Profile) {
+        self.init(caFile: profile.caFile, verifiesCertificate: profile.insecureSkipVerify != true)
     }
 }

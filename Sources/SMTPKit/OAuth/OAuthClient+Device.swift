@@ -60,7 +60,7 @@ extension OAuthClient {
         var interval = authorization.interval
         let url = tokenURL.absoluteString
         var fields = [("grant_type", Self.deviceGrantType), ("device_code", authorization.deviceCode), ("client_id", clientID)]
-        if let clientSecret { fields.append(("client_secret", clientSecret)) }
+        if let secret = try secret() { fields.append(("client_secret", secret)) }
         while true {
             try sleep(interval)
             guard now() < authorization.expiresAt else { throw OAuthError.loginExpired(url, code: nil) }

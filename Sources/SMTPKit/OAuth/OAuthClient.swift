@@ -10,6 +10,9 @@ public struct OAuthClient: Sendable {
     /// The client secret, for confidential and Google desktop clients; nil for a public client
     /// (Microsoft refuses one from a public client: AADSTS700025).
     public var clientSecret: String?
+    /// Where the client secret comes from when ``clientSecret`` is nil (a command, read only when
+    /// a request needs it).
+    public var clientSecretSource: PasswordSource?
     /// The scopes asked for (`https://outlook.office.com/SMTP.Send offline_access`).
     public var scopes: [String]
     /// The trust settings for the endpoint's certificate.
@@ -18,11 +21,12 @@ public struct OAuthClient: Sendable {
     public var timeout: Double
 
     /// A client of `tokenURL`.
-    public init(tokenURL: URL, clientID: String, clientSecret: String? = nil, scopes: [String],
-                tls: TLSConfiguration = TLSConfiguration(), timeout: Double = 30) {
+    public init(tokenURL: URL, clientID: String, clientSecret: String? = nil, clientSecretSource: PasswordSource? = nil,
+                scopes: [String], tls: TLSConfiguration = TLSConfiguration(), timeout: Double = 30) {
         self.tokenURL = tokenURL
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.clientSecretSource = clientSecretSource
         self.scopes = scopes
         self.tls = tls
         self.timeout = timeout
@@ -48,8 +52,13 @@ public struct OAuthClient: Sendable {
     public func refresh(_ refreshToken: String, now: Date = Date()) throws -> TokenResponse {
         var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", clientID)]
         if !scopes.isEmpty { fields.append(("scope", scopes.joined(separator: " "))) }
-        if let clientSecret { fields.append(("client_secret", clientSecret)) }
+        if let secret = try secret() { fields.append(("client_secret", secret)) }
         return try Self.tokenResponse(from: try post(fields, to: tokenURL), url: tokenURL.absoluteString, now: now)
+    }
+
+    /// The client secret, read from its source if need be.
+    func secret() throws -> String? {
+        try clientSecret ?? clientSecretSource?.resolve()
     }
 
     /// The token response in `object`, or the error it carries (RFC 6749 §5.1, §5.2).

@@ -16,8 +16,15 @@ public struct OAuthProvider: Sendable, Equatable {
     /// Why the device flow cannot be used, when it cannot (Google refuses its mail scope there).
     public var deviceFlowRefusal: String?
 
-    /// The provider names a profile's `oauth_provider` takes.
-    public static let names = ["microsoft", "google", "custom"]
+    /// The providers a profile's `oauth_provider` names.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Microsoft 365 / Entra ID (``microsoft(tenant:)``).
+        case microsoft
+        /// Google (``google``).
+        case google
+        /// Any other, from `oauth_token_url` and friends (``custom(tokenURL:authorizeURL:deviceURL:scopes:)``).
+        case custom
+    }
 
     /// Microsoft's identity platform (Entra ID) for `tenant` (`common`, `organizations`, a tenant
     /// id or domain); scopes `https://outlook.office.com/SMTP.Send offline_access`.

@@ -141,7 +141,7 @@ struct ConfigFileErrorTests {
             name: "auth value not known",
             text: "[defaults]\nauth = \"cram-md5\"\n",
             kind: .invalidValue, line: 2, key: "auth",
-            message: "invalid auth: 'cram-md5' is not one of auto, plain, login, xoauth2, oauthbearer, none."),
+            message: "invalid auth: 'cram-md5' is not one of auto, plain, login, xoauth2, oauthbearer, oauth2, none."),
         BadConfig(
             name: "port zero",
             text: "[defaults]\nport = 0\n",

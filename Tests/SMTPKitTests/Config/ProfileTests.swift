@@ -45,7 +45,9 @@ struct ProfileTests {
         let all = Profile(
             host: "h", port: 1, tls: .implicit, caFile: "c", insecureSkipVerify: true, auth: .plain,
             user: "u", passwordEnv: "E", passwordCommand: "C", passwordFile: "F",
-            allowPlaintextAuth: false, from: "f", helo: "h", timeout: 1, allowPartial: false)
+            allowPlaintextAuth: false, from: "f", helo: "h", timeout: 1, allowPartial: false,
+            oauthProvider: .custom, oauthClientID: "id", oauthTenant: "t", oauthScopes: "s", oauthClientSecretCommand: "c",
+            oauthTokenURL: "https://t.example", oauthDeviceURL: "https://d.example", oauthAuthorizeURL: "https://a.example")
         #expect(all.settings.map(\.key) == Profile.tomlKeys)
     }
 

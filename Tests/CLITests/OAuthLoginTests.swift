@@ -1,0 +1,102 @@
+import Foundation
+import SMTPKitServer
+import Testing
+
+/// `smtpkit auth login --device`, `auth status`, `send` with `auth = "oauth2"`, `auth token`,
+/// `auth refresh` and `auth logout`, against the mock identity provider and the test SMTP server,
+/// which trust one test CA and accept only the tokens the mock issued.
+@Suite("auth: an OAuth2 login, end to end", .serialized)
+struct OAuthLoginTests {
+    /// A config file with one profile, `m365`, that logs in with `idp` and sends to 127.0.0.1:`smtpPort`.
+    static func writeConfig(_ files: TemporaryDirectory, ca: String, idp: MockIdentityProvider, smtpPort: Int) throws -> String {
+        try files.write("config.toml", """
+            [profiles.m365]
+            host = "127.0.0.1"
+            port = \(smtpPort)
+            ca_file = "\(ca)"
+            auth = "oauth2"
+            user = "\(TestServer.user)"
+            from = "\(TestServer.user)"
+            oauth_provider = "custom"
+            oauth_client_id = "test-client"
+            oauth_token_url = "\(idp.tokenURL.absoluteString)"
+            oauth_device_url = "\(idp.deviceURL.absoluteString)"
+            oauth_scopes = "https://outlook.office.com/SMTP.Send offline_access"
+            """)
+    }
+
+    @Test func loginSendStatusTokenRefreshLogout() async throws {
+        let authority = try TestCertificateAuthority()
+        let idp = try MockIdentityProvider(authority: authority)
+        defer { idp.stop() }
+        idp.approveDevicesAs = TestServer.user
+        let smtp = try TestServer {
+            $0.identity = try authority.issue()
+            $0.authMechanisms = ["XOAUTH2", "OAUTHBEARER"]
+            $0.bearerTokenValidator = { [idp] in idp.user(forAccessToken: $0) }
+        }
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let ca = try files.write("ca.pem", authority.certificatePEM, mode: 0o644)
+        let config = try Self.writeConfig(files, ca: ca, idp: idp, smtpPort: smtp.port)
+        let state = ["XDG_STATE_HOME": files.file("state")]
+        func run(_ arguments: [String]) async throws -> CLIResult {
+            try await CLI.run(arguments + ["--config", config], environment: state, limit: 60)
+        }
+
+        let before = try await run(["send", "--profile", "m365", "--to", Mail.to, "--body", "x"])
+        #expect(before.status == 77, "\(before)")
+        #expect(before.stderr.contains("has no OAuth2 login stored yet"), "\(before)")
+        #expect(before.stderr.contains("smtpkit: hint: run `smtpkit auth login m365`"), "\(before)")
+
+        let login = try await run(["auth", "login", "m365", "--device"])
+        #expect(login.status == 0, "\(login)")
+        #expect(login.stderr.contains("enter the code MOCK-"), "\(login)")
+        #expect(login.stdout.contains("logged in as \(TestServer.user)"), "\(login)")
+        let stored = files.file("state") + "/smtpkit/m365.json"
+        #expect(FileManager.default.fileExists(atPath: stored))
+
+        let status = try await run(["auth", "status"])
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("m365: \(TestServer.user) via custom; access token valid until"), "\(status)")
+        #expect(status.stdout.contains("refresh token stored"), "\(status)")
+
+        let sent = try await run(["send", "--profile", "m365", "--to", Mail.to, "--subject", "oauth", "--body", "hello", "-v"])
+        #expect(sent.status == 0, "\(sent)")
+        #expect(sent.stderr.contains("AUTH OAUTHBEARER ****"), "\(sent)")
+        #expect(smtp.messages.first?.authenticatedUser == TestServer.user)
+
+        let token = try await run(["auth", "token", "m365"])
+        #expect(token.status == 0, "\(token)")
+        #expect(idp.user(forAccessToken: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == TestServer.user)
+        #expect(!sent.allOutput.contains(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "the token is never in a transcript")
+
+        let refresh = try await run(["auth", "refresh", "m365"])
+        #expect(refresh.status == 0, "\(refresh)")
+        #expect(idp.requests.contains { $0["grant_type"] == "refresh_token" })
+
+        let logout = try await run(["auth", "logout", "m365"])
+        #expect(logout.status == 0, "\(logout)")
+        #expect(!FileManager.default.fileExists(atPath: stored))
+        smtp.stop()
+    }
+
+    @Test func aRevokedLoginIs77WithLogInAgain() async throws {
+        let authority = try TestCertificateAuthority()
+        let idp = try MockIdentityProvider(authority: authority)
+        defer { idp.stop() }
+        idp.approveDevicesAs = TestServer.user
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let ca = try files.write("ca.pem", authority.certificatePEM, mode: 0o644)
+        let config = try Self.writeConfig(files, ca: ca, idp: idp, smtpPort: 25)
+        let state = ["XDG_STATE_HOME": files.file("state")]
+        let login = try await CLI.run(["auth", "login", "m365", "--config", config], environment: state, limit: 60)
+        #expect(login.status == 0, "\(login)")
+        idp.revokeRefreshTokens(of: TestServer.user)
+        let refresh = try await CLI.run(["auth", "refresh", "m365", "--config", config], environment: state)
+        #expect(refresh.status == 77, "\(refresh)")
+        #expect(refresh.stderr.contains("invalid_grant"), "\(refresh)")
+        #expect(refresh.stderr.contains("smtpkit: hint: run `smtpkit auth login PROFILE` to log in again"), "\(refresh)")
+    }
+}
