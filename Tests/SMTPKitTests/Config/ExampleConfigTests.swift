@@ -24,8 +24,8 @@ struct ExampleConfigTests {
 
     static let profiles: [Expected] = [
         Expected(name: "ntnu", host: "smtp.stud.ntnu.no", port: 25, tls: .plaintext, auth: .disabled, password: nil),
-        Expected(name: "office365", host: "smtp.office365.com", port: 587, tls: .startTLS, auth: .login,
-                 password: .command("pass show office365")),
+        Expected(name: "office365", host: "smtp.office365.com", port: 587, tls: .startTLS, auth: .oauth2,
+                 password: nil),
         Expected(name: "gmail", host: "smtp.gmail.com", port: 465, tls: .implicit, auth: .plain,
                  password: .environment("GMAIL_APP_PASSWORD")),
         Expected(name: "local", host: "127.0.0.1", port: 10587, tls: .startTLS, auth: .plain,
