@@ -27,6 +27,8 @@ public final class MockIdentityProvider: @unchecked Sendable {
         case expiredToken
         /// `400 {"error":"authorization_declined"}` (Microsoft's word for access_denied).
         case declined
+        /// Any error answer: `400 {"error": code, "error_description": description}`.
+        case error(code: String, description: String)
     }
 
     /// When set, every device login is approved as this user on its second poll (the first
@@ -162,6 +164,8 @@ public final class MockIdentityProvider: @unchecked Sendable {
                     return Self.error(400, "expired_token", "AADSTS70019: Verification code expired.")
                 case .declined:
                     return Self.error(400, "authorization_declined", "AADSTS70000: The user declined the request.")
+                case .error(let code, let description):
+                    return Self.error(400, code, description)
                 }
             }
             if request.path == "/devicecode" {

@@ -72,10 +72,32 @@ enum CLIAdvice {
     }
 
     private static func oauth(_ error: OAuthError) -> String? {
+        if let advice = microsoftAdvice(error.errorDescription) { return advice }
         switch error.kind {
-        case .notLoggedIn: "run `smtpkit auth login \(error.path)`"
-        case .loginRequired, .loginExpired: "run `smtpkit auth login PROFILE` to log in again"
-        default: nil
+        case .notLoggedIn: return "run `smtpkit auth login \(error.path)`"
+        case .loginRequired, .loginExpired: return "run `smtpkit auth login PROFILE` to log in again"
+        default: return nil
+        }
+    }
+
+    /// What to do about the Microsoft identity platform errors people hit, by their AADSTS code.
+    private static func microsoftAdvice(_ description: String?) -> String? {
+        guard let description, let range = description.range(of: #"AADSTS\d+"#, options: .regularExpression) else { return nil }
+        switch description[range].dropFirst(6) {
+        case "65001", "90094":
+            return "an admin must consent to the application's SMTP.Send permission (Entra admin center → Enterprise applications → the app → Permissions → Grant admin consent for the tenant)"
+        case "7000218":
+            return "turn on \"Allow public client flows\" on the app registration's Authentication page"
+        case "700016":
+            return "the application (client) id or the tenant is wrong: check oauth_client_id and oauth_tenant in the profile"
+        case "700025":
+            return "the app is registered as a public client, which takes no secret: remove oauth_client_secret_command"
+        case "50076", "50079":
+            return "multi-factor authentication or conditional access wants an interactive login: run `smtpkit auth login PROFILE`"
+        case "70043", "700082", "50173", "70008":
+            return "the stored login has expired: run `smtpkit auth login PROFILE` to log in again"
+        default:
+            return nil
         }
     }
 

@@ -81,22 +81,48 @@ struct OAuthLoginTests {
         smtp.stop()
     }
 
-    @Test func aRevokedLoginIs77WithLogInAgain() async throws {
+    /// A mock identity provider, a config file whose profile `m365` uses it, and a completed
+    /// `auth login m365` (the mock approves the device code itself).
+    static func loggedIn() async throws -> (MockIdentityProvider, TemporaryDirectory, String, [String: String]) {
         let authority = try TestCertificateAuthority()
         let idp = try MockIdentityProvider(authority: authority)
-        defer { idp.stop() }
         idp.approveDevicesAs = TestServer.user
         let files = try TemporaryDirectory()
-        defer { files.remove() }
         let ca = try files.write("ca.pem", authority.certificatePEM, mode: 0o644)
-        let config = try Self.writeConfig(files, ca: ca, idp: idp, smtpPort: 25)
+        let config = try writeConfig(files, ca: ca, idp: idp, smtpPort: 25)
         let state = ["XDG_STATE_HOME": files.file("state")]
         let login = try await CLI.run(["auth", "login", "m365", "--config", config], environment: state, limit: 60)
         #expect(login.status == 0, "\(login)")
+        return (idp, files, config, state)
+    }
+
+    @Test func aRevokedLoginIs77WithLogInAgain() async throws {
+        let (idp, files, config, state) = try await Self.loggedIn()
+        defer { idp.stop(); files.remove() }
         idp.revokeRefreshTokens(of: TestServer.user)
         let refresh = try await CLI.run(["auth", "refresh", "m365", "--config", config], environment: state)
         #expect(refresh.status == 77, "\(refresh)")
         #expect(refresh.stderr.contains("invalid_grant"), "\(refresh)")
-        #expect(refresh.stderr.contains("smtpkit: hint: run `smtpkit auth login PROFILE` to log in again"), "\(refresh)")
+        #expect(refresh.stderr.contains("smtpkit: hint: the stored login has expired: run `smtpkit auth login PROFILE` to log in again"), "\(refresh)")
+    }
+
+    @Test("the identity platform's errors people hit get their advice", arguments: [
+        ("invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+         "turn on \"Allow public client flows\""),
+        ("invalid_grant", "AADSTS65001: The user or administrator has not consented to use the application.",
+         "an admin must consent to the application's SMTP.Send permission"),
+        ("unauthorized_client", "AADSTS700016: Application with identifier 'x' was not found in the directory.",
+         "check oauth_client_id and oauth_tenant"),
+        ("invalid_grant", "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
+         "multi-factor authentication or conditional access"),
+    ])
+    func microsoftErrors(code: String, description: String, advice: String) async throws {
+        let (idp, files, config, state) = try await Self.loggedIn()
+        defer { idp.stop(); files.remove() }
+        idp.script([.error(code: code, description: description)])
+        let refresh = try await CLI.run(["auth", "refresh", "m365", "--config", config], environment: state)
+        #expect(refresh.status == 77, "\(refresh)")
+        #expect(refresh.stderr.contains(String(description.prefix(12))), "the platform's words are shown: \(refresh)")
+        #expect(refresh.stderr.contains("smtpkit: hint: " ) && refresh.stderr.contains(advice), "\(refresh)")
     }
 }
