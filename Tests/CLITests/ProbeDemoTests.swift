@@ -100,6 +100,17 @@ struct ProbeDemoTests {
         #expect(!authLines.isEmpty && authLines.allSatisfy { $0.hasSuffix("AUTH PLAIN ****") }, "\(authLines)")
     }
 
+    @Test("demo --oauth: a device-code login approved by the built-in identity provider, then OAUTHBEARER")
+    func demoOAuth() async throws {
+        let result = try await CLI.run(["demo", "--oauth"], limit: 60)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("enter the code MOCK-"), "\(result)")
+        #expect(result.stdout.contains("=== logged in as student@smtpkit.test"), "\(result)")
+        #expect(result.stdout.contains(" ~> AUTH OAUTHBEARER ****"), "\(result)")
+        #expect(result.stdout.contains("<~  235 2.7.0"), "\(result)")
+        #expect(result.stdout.contains("(OAUTHBEARER)"), "\(result)")
+    }
+
     @Test("demo --quiet: no transcript, still the message; demo --body sends that body")
     func demoOptions() async throws {
         let quiet = try await CLI.run(["demo", "--quiet", "--body", "Hello from the test"])
