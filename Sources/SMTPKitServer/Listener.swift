@@ -16,42 +16,11 @@ final class Listener: @unchecked Sendable {
 
     /// Binds `127.0.0.1:port` (0: any free port) and listens. Every call goes through ``SystemCall``.
     init(port: Int) throws {
-        #if canImport(Glibc)
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        #else
-        let type = SOCK_STREAM
-        #endif
-        let fd: Int32
         do {
-            fd = try SystemCall.run("socket") { socket(AF_INET, type, 0) }
+            (descriptor, self.port) = try Socket.listenOnLoopback(port: port)
         } catch {
-            throw ServerError("socket: \(error.reason)")
-        }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        do {
-            var one: Int32 = 1
-            try SystemCall.run("setsockopt") { setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) }
-            try SystemCall.run("bind") {
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-            }
-            try SystemCall.run("listen") { listen(fd, 64) }
-            try SystemCall.run("getsockname") {
-                withUnsafeMutablePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-                }
-            }
-        } catch {
-            SystemCall.close(fd)
             throw ServerError("cannot listen on 127.0.0.1:\(port): \(error.reason)")
         }
-        descriptor = fd
-        self.port = Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit { close() }

@@ -31,8 +31,9 @@ public final class MockIdentityProvider: @unchecked Sendable {
         case error(code: String, description: String)
     }
 
-    /// When set, every device login is approved as this user on its second poll (the first
-    /// answers `authorization_pending`), as if someone typed the code at once.
+    /// When set, every login is approved as this user: a device login on its second poll (the
+    /// first answers `authorization_pending`), as if someone typed the code at once, and a
+    /// browser login at once (nil: the browser login is declined with `access_denied`).
     public var approveDevicesAs: String? {
         get { lock.withLock { autoApprove } }
         set { lock.withLock { autoApprove = newValue } }
@@ -66,6 +67,7 @@ public final class MockIdentityProvider: @unchecked Sendable {
     private var autoApprove: String?
     private var interval = 1
     private var devices: [String: (userCode: String, polls: Int)] = [:]
+    private var codes: [String: (challenge: String, redirect: String, user: String)] = [:]
 
     /// Starts the endpoint on a free port, with a certificate from `authority` (so one CA file
     /// can trust it and the test SMTP server alike), or from a CA of its own.
@@ -85,6 +87,8 @@ public final class MockIdentityProvider: @unchecked Sendable {
 
     /// The token endpoint's URL.
     public var tokenURL: URL { URL(string: "https://127.0.0.1:\(port)/token")! }
+    /// The authorization endpoint's URL (the browser login).
+    public var authorizeURL: URL { URL(string: "https://127.0.0.1:\(port)/authorize")! }
     /// The device authorization endpoint's URL.
     public var deviceURL: URL { URL(string: "https://127.0.0.1:\(port)/devicecode")! }
 
@@ -168,6 +172,21 @@ public final class MockIdentityProvider: @unchecked Sendable {
                     return Self.error(400, code, description)
                 }
             }
+            if request.path == "/authorize" {
+                let query = request.form
+                guard let redirect = query["redirect_uri"], redirect.hasPrefix("http://127.0.0.1:"),
+                      query["response_type"] == "code", query["code_challenge_method"] == "S256",
+                      let challenge = query["code_challenge"], let state = query["state"], query["client_id"] != nil else {
+                    return (400, [("Content-Type", "text/html")], "<html>AADSTS50011: bad authorization request</html>")
+                }
+                guard let user = autoApprove else {
+                    return (302, [("Location", redirect + "?error=access_denied&state=" + state)], "")
+                }
+                counter += 1
+                let code = "ac-\(counter)-\(UUID().uuidString.prefix(8))"
+                codes[code] = (challenge, redirect, user)
+                return (302, [("Location", redirect + "?code=" + code + "&state=" + state)], "")
+            }
             if request.path == "/devicecode" {
                 counter += 1
                 let device = "dc-\(counter)-\(UUID().uuidString.prefix(8))"
@@ -177,6 +196,16 @@ public final class MockIdentityProvider: @unchecked Sendable {
                 return (200, [("Content-Type", "application/json")], json)
             }
             guard request.path == "/token" else { return (404, [], "") }
+            if request.form["grant_type"] == "authorization_code" {
+                guard let code = request.form["code"], let issued = codes.removeValue(forKey: code),
+                      request.form["redirect_uri"] == issued.redirect,
+                      PKCE.challenge(for: request.form["code_verifier"] ?? "") == issued.challenge else {
+                    return Self.error(400, "invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, or the code verifier does not match.")
+                }
+                let (access, refresh) = mint(for: issued.user)
+                let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
+                return (200, [("Content-Type", "application/json")], json)
+            }
             if request.form["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code" {
                 guard let code = request.form["device_code"], var device = devices[code] else {
                     return Self.error(400, "bad_verification_code", "AADSTS70020: The provided value for the input parameter 'device_code' is not valid.")
@@ -224,12 +253,14 @@ public final class MockIdentityProvider: @unchecked Sendable {
             headEnd = (0...max(0, buffer.count - 4)).first { Array(buffer[$0..<min($0 + 4, buffer.count)]) == [13, 10, 13, 10] }
         }
         let head = String(decoding: buffer[..<headEnd!], as: UTF8.self).components(separatedBy: "\r\n")
-        let path = head.first?.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let target = head.first?.split(separator: " ").dropFirst().first.map(String.init) ?? "/"
+        let path = String(target.prefix { $0 != "?" })
         let length = head.compactMap { line -> Int? in
             line.lowercased().hasPrefix("content-length:") ? Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) : nil
         }.first ?? 0
         while buffer.count < headEnd! + 4 + length { guard try more() else { break } }
-        let body = String(decoding: buffer[(headEnd! + 4)...], as: UTF8.self)
+        var body = String(decoding: buffer[(headEnd! + 4)...], as: UTF8.self)
+        if let question = target.firstIndex(of: "?") { body = String(target[target.index(after: question)...]) + (body.isEmpty ? "" : "&" + body) }
         var form: [String: String] = [:]
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }

@@ -30,21 +30,61 @@ struct Auth: AsyncParsableCommand {
 
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Log in with the device code: open the URL shown, type the code, approve; the tokens are stored.")
+            abstract: "Log in once and store the tokens: in the browser, or with a device code (the default without a display or over SSH).")
         @OptionGroup var profile: ProfileOptions
-        @Flag(help: "Use the device code flow (the one available in this version).")
+        @Flag(help: "Use a device code: open the URL shown on any device and type the code.")
         var device = false
+        @Flag(help: "Use the browser on this machine (a redirect to 127.0.0.1).")
+        var browser = false
+
+        func validate() throws {
+            if device && browser { throw ValidationError("give only one of --device, --browser") }
+        }
 
         func run() async throws {
             let (login, name) = try profile.login()
+            let useBrowser = browser || (!device && Self.hasBrowser && login.provider.authorizeURL != nil)
+                || login.provider.deviceFlowRefusal != nil
             let tokens = try await Blocking.run {
-                try login.loginWithDeviceCode(show: { authorization in
+                if useBrowser {
+                    return try login.loginWithBrowser { url in
+                        Terminal.error("To sign in, open this URL in a browser (opening it now):\n  \(url.absoluteString)")
+                        Self.open(url)
+                    }
+                }
+                return try login.loginWithDeviceCode(show: { authorization in
                     Terminal.error(authorization.message
                         ?? "To sign in, open \(authorization.verificationURI) and enter the code \(authorization.userCode)")
                     Terminal.error("waiting for the login to be approved (it expires at \(authorization.expiresAt)); Ctrl-C to stop")
                 })
             }
             Terminal.out("logged in as \(tokens.user) (\(tokens.provider), profile \(name)); tokens stored in \(login.store.path(for: login.storeKey))")
+        }
+
+        /// A browser can be opened here: a graphical session (or macOS), not over SSH.
+        static var hasBrowser: Bool {
+            let environment = ProcessInfo.processInfo.environment
+            if environment["SSH_CONNECTION"] != nil || environment["SSH_TTY"] != nil { return false }
+            #if os(macOS)
+            return true
+            #else
+            return environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil
+            #endif
+        }
+
+        /// Opens `url` with `xdg-open` (`open` on macOS), best effort: the URL is printed anyway.
+        static func open(_ url: URL) {
+            let process = Process()
+            #if os(macOS)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/open")
+            #else
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["xdg-open"]
+            #endif
+            process.arguments = (process.arguments ?? []) + [url.absoluteString]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
         }
     }
 

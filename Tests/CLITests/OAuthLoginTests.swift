@@ -96,6 +96,44 @@ struct OAuthLoginTests {
         return (idp, files, config, state)
     }
 
+    /// `auth login --browser` with a stand-in `xdg-open` on PATH: a small Python "browser" that
+    /// trusts the test CA, asks for the favicon and follows the provider's redirect.
+    @Test func aBrowserLoginThroughXdgOpen() async throws {
+        let authority = try TestCertificateAuthority()
+        let idp = try MockIdentityProvider(authority: authority)
+        defer { idp.stop() }
+        idp.approveDevicesAs = TestServer.user
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let ca = try files.write("ca.pem", authority.certificatePEM, mode: 0o644)
+        var config = try Self.writeConfig(files, ca: ca, idp: idp, smtpPort: 25)
+        try (String(contentsOfFile: config, encoding: .utf8) + "\noauth_authorize_url = \"\(idp.authorizeURL.absoluteString)\"\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        config = files.file("config.toml")
+        try FileManager.default.createDirectory(atPath: files.file("bin"), withIntermediateDirectories: true)
+        try files.write("bin/xdg-open", """
+            #!/bin/sh
+            exec python3 - "$1" <<'PY' >/dev/null 2>&1 &
+            import ssl, sys, urllib.request, urllib.parse
+            url = sys.argv[1]
+            context = ssl.create_default_context(cafile="\(ca)")
+            class Stop(urllib.request.HTTPRedirectHandler):
+                def redirect_request(self, req, fp, code, msg, headers, newurl):
+                    port = urllib.parse.urlsplit(newurl).port
+                    try: urllib.request.urlopen(f"http://127.0.0.1:{port}/favicon.ico", timeout=5)
+                    except Exception: pass
+                    return super().redirect_request(req, fp, code, msg, headers, newurl)
+            urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), Stop).open(url, timeout=10).read()
+            PY
+            """, mode: 0o755)
+        let environment = ["XDG_STATE_HOME": files.file("state"), "PATH": files.file("bin") + ":/usr/bin:/bin"]
+        let login = try await CLI.run(["auth", "login", "m365", "--browser", "--config", config], environment: environment, limit: 60)
+        #expect(login.status == 0, "\(login)")
+        #expect(login.stderr.contains("code_challenge_method=S256"), "the URL is always printed: \(login)")
+        #expect(login.stdout.contains("logged in as \(TestServer.user)"), "\(login)")
+        #expect(idp.requests.contains { $0["grant_type"] == "authorization_code" && $0["code_verifier"] != nil })
+    }
+
     @Test func aRevokedLoginIs77WithLogInAgain() async throws {
         let (idp, files, config, state) = try await Self.loggedIn()
         defer { idp.stop(); files.remove() }

@@ -23,6 +23,11 @@ public enum HTTPClient {
         }
     }
 
+    /// ``exchange(_:tls:timeout:cancellation:)`` for tests that play a browser: blocking, on their own thread.
+    package static func exchangeForTests(_ request: HTTPRequest, tls: TLSConfiguration) throws -> HTTPResponse {
+        try exchange(request, tls: tls, timeout: 10)
+    }
+
     /// The exchange, blocking the calling thread (an I/O thread, never the cooperative pool).
     static func exchange(_ request: HTTPRequest, tls: TLSConfiguration, timeout: Double,
                          cancellation: CancellationHook? = nil) throws -> HTTPResponse {

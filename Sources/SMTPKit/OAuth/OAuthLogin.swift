@@ -71,14 +71,7 @@ public struct OAuthLogin: Sendable {
         }
         let authorization = try client.startDeviceAuthorization(at: deviceURL)
         show(authorization)
-        let response = try client.pollDeviceAuthorization(authorization, sleep: sleep)
-        let tokens = OAuthTokens(user: user, provider: provider.name, clientID: client.clientID,
-                                 tenant: provider.name == "microsoft" ? provider.tokenURL.pathComponents.dropFirst().first : nil,
-                                 scopes: response.scope.map { $0.split(separator: " ").map(String.init) } ?? client.scopes,
-                                 refreshToken: response.refreshToken, accessToken: response.accessToken,
-                                 accessTokenExpiresAt: response.expiresAt)
-        try store.save(tokens, profile: storeKey)
-        return tokens
+        return try store(try client.pollDeviceAuthorization(authorization, sleep: sleep))
     }
 
     /// A valid access token: the stored one, or a refreshed one (`forceRefresh` always refreshes),

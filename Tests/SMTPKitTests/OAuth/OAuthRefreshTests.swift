@@ -220,3 +220,77 @@ import SMTPKitServer
         #expect(idp.user(forAccessToken: tokens.accessToken) == "alice@example.org")
     }
 }
+
+/// The browser login (RFC 8252 loopback redirect, RFC 7636 PKCE S256, `state`) against the
+/// mock, with a fake browser that follows the authorization redirect like a real one.
+@Suite struct BrowserLoginTests {
+    static func login(_ idp: MockIdentityProvider, base: String) throws -> OAuthLogin {
+        let profile = Profile(user: "alice@example.org", oauthProvider: .custom, oauthClientID: "test-client",
+                              oauthTokenURL: idp.tokenURL.absoluteString, oauthAuthorizeURL: idp.authorizeURL.absoluteString,
+                              name: "p")
+        return try OAuthLogin(resolving: profile, environment: ["XDG_STATE_HOME": base],
+                              tls: TLSConfiguration(caCertificatesPEM: idp.caCertificatePEM))
+    }
+
+    /// A browser: asks for the favicon first (browsers do), then opens the URL and follows the
+    /// provider's redirect to the loopback listener, changing its query with `tamper`.
+    static func browser(_ idp: MockIdentityProvider, tamper: @escaping @Sendable (String) -> String = { $0 }) -> (URL) -> Void {
+        { url in
+            Thread {
+                let tls = TLSConfiguration(caCertificatesPEM: idp.caCertificatePEM)
+                guard let answer = try? HTTPClient.exchangeForTests(HTTPRequest(url: url), tls: tls),
+                      let location = answer.header("Location"), let target = URL(string: tamper(location)),
+                      let favicon = URL(string: "http://127.0.0.1:\(target.port ?? 0)/favicon.ico") else { return }
+                _ = try? HTTPClient.exchangeForTests(HTTPRequest(url: favicon), tls: tls)
+                _ = try? HTTPClient.exchangeForTests(HTTPRequest(url: target), tls: tls)
+            }.start()
+        }
+    }
+
+    static func temporary() -> String { NSTemporaryDirectory() + "/smtpkit-browser-\(UUID().uuidString)" }
+
+    @Test func theCodeIsExchangedWithThePKCEVerifierAndTheTokensStored() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        idp.approveDevicesAs = "alice@example.org"
+        let base = Self.temporary()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let login = try Self.login(idp, base: base)
+        var opened: URL?
+        let tokens = try login.loginWithBrowser(timeout: 20) { url in
+            opened = url
+            Self.browser(idp)(url)
+        }
+        #expect(idp.user(forAccessToken: tokens.accessToken ?? "") == "alice@example.org")
+        #expect(try login.storedTokens()?.refreshToken == tokens.refreshToken)
+        let query = URLComponents(url: try #require(opened), resolvingAgainstBaseURL: false)?.queryItems ?? []
+        #expect(query.first { $0.name == "code_challenge_method" }?.value == "S256")
+        #expect(query.first { $0.name == "redirect_uri" }?.value?.hasPrefix("http://127.0.0.1:") == true)
+        #expect((query.first { $0.name == "state" }?.value?.count ?? 0) >= 16)
+        let exchange = try #require(idp.requests.first { $0["grant_type"] == "authorization_code" })
+        #expect(PKCE.challenge(for: exchange["code_verifier"] ?? "") == query.first { $0.name == "code_challenge" }?.value)
+    }
+
+    @Test func aWrongStateIsRefused() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        idp.approveDevicesAs = "alice@example.org"
+        let base = Self.temporary()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let browser = Self.browser(idp, tamper: { $0.replacingOccurrences(of: "state=", with: "state=forged") })
+        let error = #expect(throws: OAuthError.self) { try Self.login(idp, base: base).loginWithBrowser(timeout: 20, open: browser) }
+        #expect(error?.code == "state mismatch")
+        #expect(!idp.requests.contains { $0["grant_type"] == "authorization_code" }, "the code is never redeemed")
+    }
+
+    @Test func aDeclinedLoginAndNoRedirectAtAll() throws {
+        let idp = try MockIdentityProvider()
+        defer { idp.stop() }
+        let base = Self.temporary()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let declined = #expect(throws: OAuthError.self) { try Self.login(idp, base: base).loginWithBrowser(timeout: 20, open: Self.browser(idp)) }
+        #expect(declined?.kind == .loginDeclined)
+        let timedOut = #expect(throws: OAuthError.self) { try Self.login(idp, base: base).loginWithBrowser(timeout: 1, open: { _ in }) }
+        #expect(timedOut?.kind == .loginExpired)
+    }
+}
