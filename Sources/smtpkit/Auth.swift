@@ -24,7 +24,7 @@ struct Auth: AsyncParsableCommand {
             guard let profileName = profile.name else {
                 throw CLIError.usage("name the profile to log in with (the config file has no default_profile)")
             }
-            return (try OAuthLogin(resolving: profile, tls: TLSConfiguration(resolving: profile)), profileName)
+            return (try OAuthLogin(resolving: profile, tls: TLSConfiguration(resolvingOAuthEndpointsOf: profile)), profileName)
         }
     }
 
@@ -103,8 +103,16 @@ struct Auth: AsyncParsableCommand {
                 let profile = try file.profile(named: name)
                 guard profile.auth == .oauth2 || profile.oauthClientID != nil else { continue }
                 any = true
-                let login = try OAuthLogin(resolving: profile, tls: TLSConfiguration(resolving: profile))
-                guard let tokens = try login.storedTokens() else {
+                let login: OAuthLogin
+                let stored: OAuthTokens?
+                do {
+                    login = try OAuthLogin(resolving: profile, tls: TLSConfiguration(resolvingOAuthEndpointsOf: profile))
+                    stored = try login.storedTokens()
+                } catch {
+                    Terminal.out("\(name): \(error)")  // one broken profile does not hide the others
+                    continue
+                }
+                guard let tokens = stored else {
                     Terminal.out("\(name): not logged in (smtpkit auth login \(name))")
                     continue
                 }

@@ -59,7 +59,7 @@ enum CLIAdvice {
         case .rejected where error.reply?.enhancedStatus?.description == "5.7.30":
             "the server no longer takes passwords (basic authentication is off): log in with an OAuth2 access token, --auth xoauth2 with --password-command printing the token"
         case .rejected where error.mechanism == "XOAUTH2" || error.mechanism == "OAUTHBEARER":
-            "the token comes from your --password-command / password source: make it print a fresh access token"
+            "with auth = oauth2 run `smtpkit auth refresh PROFILE` (or `auth login` again); with a password source, make it print a fresh access token"
         case .tokenRequiresTLS:
             "use --tls starttls or --tls tls; --allow-plaintext-auth does not apply to tokens"
         case .notOffered:

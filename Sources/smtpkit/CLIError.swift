@@ -24,6 +24,7 @@ enum ExitStatus {
     static let noHost: Int32 = 68
     static let unavailable: Int32 = 69
     static let software: Int32 = 70
+    static let cannotCreate: Int32 = 73
     static let temporaryFailure: Int32 = 75
     static let protocolError: Int32 = 76
     static let noPermission: Int32 = 77
@@ -75,8 +76,9 @@ enum ExitStatus {
     /// now 75, a token store that cannot be used 78.
     private static func oauthCode(_ error: OAuthError) -> Int32 {
         switch error.kind {
-        case .loginRequired, .notLoggedIn, .tokenRequestRefused: return noPermission
+        case .loginRequired, .notLoggedIn, .tokenRequestRefused, .loginDeclined, .loginExpired: return noPermission
         case .temporarilyUnavailable: return temporaryFailure
+        case .storeWriteFailed: return cannotCreate
         default: return config
         }
     }

@@ -14,6 +14,7 @@ struct OAuthLoginTests {
             host = "127.0.0.1"
             port = \(smtpPort)
             ca_file = "\(ca)"
+            oauth_ca_file = "\(ca)"
             auth = "oauth2"
             user = "\(TestServer.user)"
             from = "\(TestServer.user)"

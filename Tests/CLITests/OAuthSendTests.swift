@@ -38,7 +38,7 @@ struct OAuthSendTests {
         server.stop()
         #expect(result.status == 77, "\(result)")
         #expect(result.stderr.contains("OAuth error: status invalid_token"), "\(result)")
-        #expect(result.stderr.contains("smtpkit: hint: the token comes from your --password-command / password source"), "\(result)")
+        #expect(result.stderr.contains("with a password source, make it print a fresh access token"), "\(result)")
         #expect(server.messages.isEmpty)
     }
 

@@ -113,13 +113,17 @@ public final class CredentialProvider: @unchecked Sendable, CustomStringConverti
     private static func wait(for body: @escaping @Sendable () async throws -> CredentialSecret) throws -> CredentialSecret {
         let box = ResultBox()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        let task = Task.detached {
             let result: Result<CredentialSecret, any Error>
             do { result = .success(try await body()) } catch { result = .failure(error) }
             box.set(result)
             done.signal()
         }
-        done.wait()
+        // Bounded like a password command: a source that never answers cannot hold the session.
+        guard done.wait(timeout: .now() + PasswordSource.defaultCommandTimeout) == .success else {
+            task.cancel()
+            throw TransportError.timedOut("waiting for the credentials to be fetched", seconds: PasswordSource.defaultCommandTimeout)
+        }
         return try box.get()
     }
 
@@ -164,6 +168,11 @@ public struct CredentialSecret: Sendable, CustomStringConvertible {
 
     /// Never the secret itself.
     public var description: String { "secret hidden" + (expiresAt.map { ", expires \($0)" } ?? "") }
+}
+
+extension CredentialSecret: CustomReflectable {
+    /// `dump()` and debuggers see the expiry only.
+    public var customMirror: Mirror { Mirror(self, children: ["expiresAt": expiresAt as Any]) }
 }
 
 /// One fetch's result, handed from a task to the waiting thread.

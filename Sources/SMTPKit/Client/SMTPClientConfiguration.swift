@@ -64,7 +64,7 @@ public struct SMTPClientConfiguration: Sendable {
     ///   when the login would travel in clear.
     func checkCredentialPolicy(encrypted: Bool) throws {
         guard wantsAuthentication && !encrypted else { return }
-        if credentials?.kind == .bearerToken { throw AuthenticationError.tokenRequiresTLS }
+        if credentials?.kind == .bearerToken || auth.usesBearerToken { throw AuthenticationError.tokenRequiresTLS }
         if !allowPlaintextAuth { throw AuthenticationError.plaintextRefused }
     }
 }

@@ -25,7 +25,12 @@ extension SMTPSession {
             let fresh = try provider.credentials()
             guard fresh.secret != credentials.secret else { throw error }
             note(.info, "the server refused the access token; trying once more with a fresh one")
-            try login(name, fresh)
+            do {
+                try login(name, fresh)
+            } catch let again as AuthenticationError where again.kind == .rejected {
+                provider.forget()  // refused too: the next connection must not start with it
+                throw again
+            }
         }
     }
 

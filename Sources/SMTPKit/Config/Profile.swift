@@ -56,6 +56,9 @@ public struct Profile: Sendable, Equatable {
     public var oauthDeviceURL: String?
     /// A custom provider's authorization endpoint (`oauth_authorize_url`).
     public var oauthAuthorizeURL: String?
+    /// CA certificates to trust for the OAuth2 endpoints instead of the system store (`oauth_ca_file`).
+    /// Neither `ca_file` nor `insecure_skip_verify` applies to them: a refresh token is too valuable.
+    public var oauthCAFile: String?
     /// The profile's name in its config file, when it came from one: the key of its stored OAuth2
     /// login. Not a setting; kept by ``overlaid(by:)`` unless the top layer names another.
     public var name: String?
@@ -85,6 +88,7 @@ public struct Profile: Sendable, Equatable {
         oauthTokenURL: String? = nil,
         oauthDeviceURL: String? = nil,
         oauthAuthorizeURL: String? = nil,
+        oauthCAFile: String? = nil,
         name: String? = nil
     ) {
         self.host = host
@@ -110,6 +114,7 @@ public struct Profile: Sendable, Equatable {
         self.oauthTokenURL = oauthTokenURL
         self.oauthDeviceURL = oauthDeviceURL
         self.oauthAuthorizeURL = oauthAuthorizeURL
+        self.oauthCAFile = oauthCAFile
         self.name = name
     }
 

@@ -74,6 +74,7 @@ public struct ProfileSetting: Sendable {
         text("oauth_token_url", \.oauthTokenURL, "A custom provider's token endpoint.", rule: urlRule),
         text("oauth_device_url", \.oauthDeviceURL, "A custom provider's device authorization endpoint.", rule: urlRule),
         text("oauth_authorize_url", \.oauthAuthorizeURL, "A custom provider's authorization endpoint.", rule: urlRule),
+        text("oauth_ca_file", \.oauthCAFile, "PEM file of CA certificates to trust for the OAuth2 endpoints instead of the system store.", type: .path),
     ]
 
     /// The longest `timeout`: a day. Longer is surely a mistake (and overflows deadlines).

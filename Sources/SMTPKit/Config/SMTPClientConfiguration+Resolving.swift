@@ -49,7 +49,8 @@ extension SMTPClientConfiguration {
         // A profile with an OAuth2 client logs in with its stored OAuth2 login under `auto` too.
         if auth == .oauth2 || (auth == .auto && profile.oauthClientID != nil) {
             auth = .oauth2
-            credentials = try OAuthLogin(resolving: profile, environment: environment, tls: tls).credentials
+            credentials = try OAuthLogin(resolving: profile, environment: environment,
+                                         tls: TLSConfiguration(resolvingOAuthEndpointsOf: profile)).credentials
             try checkCredentialPolicy(encrypted: tlsMode != .plaintext)
             return
         }
@@ -80,9 +81,16 @@ extension SMTPClientConfiguration {
 }
 
 extension TLSConfiguration {
-    /// The trust settings of `profile`: its `ca_file` or the system store, verification on
-    /// unless `insecure_skip_verify` — for the SMTP server and the OAuth2 endpoints alike.
+    /// The trust settings for `profile`'s SMTP server: its `ca_file` or the system store,
+    /// verification on unless `insecure_skip_verify`.
     public init(resolving profile: Profile) {
         self.init(caFile: profile.caFile, verifiesCertificate: profile.insecureSkipVerify != true)
+    }
+
+    /// The trust settings for `profile`'s OAuth2 endpoints: `oauth_ca_file` or the system store,
+    /// always verified — `insecure_skip_verify` and `ca_file` are the SMTP server's, and a
+    /// refresh token (valid for months) never goes to an unverified peer.
+    public init(resolvingOAuthEndpointsOf profile: Profile) {
+        self.init(caFile: profile.oauthCAFile, verifiesCertificate: true)
     }
 }

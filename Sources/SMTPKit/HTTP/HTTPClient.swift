@@ -56,13 +56,15 @@ public enum HTTPClient {
 
     /// The request line and header fields; CR, LF and NUL in any of them are refused.
     private static func requestHead(_ request: HTTPRequest, host: String, port: Int, defaultPort: Int) throws -> String {
-        var target = request.url.path.isEmpty ? "/" : request.url.path
-        if let query = request.url.query { target += "?" + query }
+        let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
+        var target = components?.percentEncodedPath ?? "/"
+        if target.isEmpty { target = "/" }
+        if let query = components?.percentEncodedQuery { target += "?" + query }
         let authority = (host.contains(":") ? "[\(host)]" : host) + (port == defaultPort ? "" : ":\(port)")
         var fields = [("Host", authority), ("User-Agent", "smtpkit"), ("Connection", "close")]
         if request.method == "POST" || !request.body.isEmpty { fields.append(("Content-Length", String(request.body.count))) }
         fields += request.headers.map { ($0.name, $0.value) }
-        for (name, value) in fields + [("method", request.method)]
+        for (name, value) in fields + [("method", request.method), ("target", target)]
         where (name + value).unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
             throw HTTPError(.invalidURL, url: request.url.absoluteString, reason: "a header field contains a line break")
         }
@@ -124,14 +126,15 @@ private struct ResponseReader {
             let lineEnd = try readUntil([13, 10], limit: 1024)
             let line = String(decoding: buffer[..<lineEnd], as: UTF8.self)
             buffer.removeFirst(lineEnd + 2)
-            guard let size = Int(line.split(separator: ";")[0].trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
+            let sizeText = line.split(separator: ";", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0 else {
                 throw malformed("chunk size '\(ControlCharacters.escaped(String(line.prefix(20))))'")
             }
             if size == 0 {
                 _ = try? readUntil([13, 10], limit: HTTPClient.maximumHeaderSize)  // trailers end; a close is fine
                 return body
             }
-            guard body.count + size <= HTTPClient.maximumBodySize else { throw tooLarge() }
+            guard size <= HTTPClient.maximumBodySize - body.count else { throw tooLarge() }
             try fill(size + 2)
             guard buffer.count >= size + 2 else { throw malformed("a chunk ended early") }
             body += buffer[..<size]

@@ -113,3 +113,8 @@ extension OAuthClient {
         return object
     }
 }
+
+extension DeviceAuthorization: CustomReflectable {
+    /// `dump()` and debuggers see the user code, never the device code.
+    public var customMirror: Mirror { Mirror(self, children: ["userCode": userCode, "verificationURI": verificationURI, "expiresAt": expiresAt]) }
+}

@@ -125,7 +125,7 @@ public struct OAuthError: SMTPKitError {
         case .storeCorrupt:
             return "the token file \(path) is not a token document (truncated or edited); remove it and log in again"
         case .storeWriteFailed:
-            return "cannot save the tokens to \(path): \(reason ?? "unknown reason"); the previous tokens, if any, are kept"
+            return "cannot save the tokens to \(path): \(reason ?? "unknown reason"); if a refresh came before this, the provider may already have replaced the stored refresh token — if the next send fails, log in again"
         case .notLoggedIn:
             return "the profile \(path) has no OAuth2 login stored yet; log in first"
         case .loginRequired:

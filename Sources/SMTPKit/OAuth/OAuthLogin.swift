@@ -47,7 +47,7 @@ public struct OAuthLogin: Sendable {
         self.user = user
     }
 
-    /// The session credentials: the stored access token, refreshed when needed (``CredentialProvider/oauth(store:profile:client:user:)``).
+    /// The session credentials: the stored access token, refreshed when needed (``CredentialProvider/oauth(store:profile:client:user:forceRefresh:)``).
     public var credentials: CredentialProvider {
         .oauth(store: store, profile: storeKey, client: client, user: user)
     }
@@ -77,11 +77,8 @@ public struct OAuthLogin: Sendable {
     /// A valid access token: the stored one, or a refreshed one (`forceRefresh` always refreshes),
     /// the rotated refresh token saved. Blocks.
     public func accessToken(forceRefresh: Bool = false) throws -> CredentialSecret {
-        let provider = credentials
-        if forceRefresh, try storedTokens()?.accessToken != nil {
-            _ = try provider.credentials()
-            provider.forget()  // the stored token counts as refused, so the next fetch refreshes
-        }
+        let provider = CredentialProvider.oauth(store: store, profile: storeKey, client: client, user: user,
+                                                forceRefresh: forceRefresh)
         return CredentialSecret(try provider.credentials().secret, expiresAt: provider.expiresAt)
     }
 

@@ -54,3 +54,13 @@ public struct OAuthTokens: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
     }
 }
+
+extension OAuthTokens: CustomStringConvertible, CustomReflectable {
+    /// The login without its tokens: user, provider, scopes, expiry.
+    public var description: String {
+        "\(user) via \(provider) (\(scopes.joined(separator: " "))); tokens hidden"
+            + (accessTokenExpiresAt.map { ", access token expires \($0)" } ?? "")
+    }
+    /// `dump()` and debuggers see no token.
+    public var customMirror: Mirror { Mirror(self, children: ["user": user, "provider": provider, "scopes": scopes]) }
+}

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import SystemPackage
 
 /// Where OAuth2 logins are kept: one JSON document per profile (``OAuthTokens``) in
 /// `$XDG_STATE_HOME/smtpkit/` or `~/.local/state/smtpkit/` (XDG Base Directory Specification).
@@ -79,6 +80,29 @@ public struct TokenStore: Sendable {
     /// Removes the document of `profile` (a logout); nothing happens when it has none.
     public func delete(profile: String) throws {
         try update(profile: profile) { $0 = nil }
+    }
+
+    /// Checks, before a refresh spends the refresh token, that a new document can be written:
+    /// a temporary file with 16 KiB set aside (`posix_fallocate`) is made and removed. A full or
+    /// read-only disk is found here, while the old refresh token still works.
+    /// - Throws: ``OAuthError/Kind/storeWriteFailed``.
+    public func checkWritable() throws {
+        let probe = "\(directory)/.\(UUID().uuidString).probe"
+        do {
+            let descriptor = try SystemCall.run("open") { open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
+            defer {
+                SystemCall.close(descriptor)
+                _ = try? SystemCall.run("unlink") { unlink(probe) }
+            }
+            #if canImport(Glibc)
+            let result = posix_fallocate(descriptor, 0, 16 * 1024)  // returns the error, sets no errno
+            guard result == 0 else {
+                throw SystemCall.Failure(call: "posix_fallocate", errno: Errno(rawValue: result))
+            }
+            #endif
+        } catch let failure as SystemCall.Failure {
+            throw OAuthError.storeWriteFailed(directory, reason: "\(failure.description) — not refreshing, so the stored refresh token stays valid", underlying: failure)
+        }
     }
 
     /// The profiles that have a document, sorted.

@@ -47,7 +47,7 @@ struct ProfileTests {
             user: "u", passwordEnv: "E", passwordCommand: "C", passwordFile: "F",
             allowPlaintextAuth: false, from: "f", helo: "h", timeout: 1, allowPartial: false,
             oauthProvider: .custom, oauthClientID: "id", oauthTenant: "t", oauthScopes: "s", oauthClientSecretCommand: "c",
-            oauthTokenURL: "https://t.example", oauthDeviceURL: "https://d.example", oauthAuthorizeURL: "https://a.example")
+            oauthTokenURL: "https://t.example", oauthDeviceURL: "https://d.example", oauthAuthorizeURL: "https://a.example", oauthCAFile: "o")
         #expect(all.settings.map(\.key) == Profile.tomlKeys)
     }
 
