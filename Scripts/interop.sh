@@ -106,6 +106,7 @@ find_smtpkit() {
 
 ROOT=""           # the temporary directory
 SLEEPER=""        # --serve: the sleep it waits on
+IDP_PID=""        # the test identity provider (smtpkit test-identity-provider)
 STACK_STARTED=0
 PF_ETC="" PF_QUEUE="" MAIL_ROOT="" WORK="" CA_PEM=""
 
@@ -168,6 +169,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [[ -n $SLEEPER ]]; then kill "$SLEEPER" 2>/dev/null || true; fi
+    if [[ -n ${IDP_PID:-} ]]; then kill "$IDP_PID" 2>/dev/null || true; fi
     if [[ -n $ROOT && -d $ROOT ]]; then
         if ((rc != 0)) && ((STACK_STARTED)); then print_logs; fi
         stop_postfix_in "$ROOT"
@@ -189,6 +191,7 @@ fill_template() {  # $1 template, $2 output
         -e "s|@SMTPS_PORT@|$SMTPS_PORT|g" \
         -e "s|@MAIL_UID@|$MAIL_UID|g" \
         -e "s|@MAIL_GID@|$MAIL_GID|g" \
+        -e "s|@INTROSPECTION_URL@|${IDP_INTROSPECTION_URL:-}|g" \
         "$1" >"$2"
 }
 
@@ -240,12 +243,29 @@ EOF
 configure_dovecot() {
     mkdir -p "$ROOT/dovecot/run" "$ROOT/dovecot/state"
     fill_template "$HELPERS/dovecot.conf.in" "$ROOT/dovecot/dovecot.conf"
+    printf '%s\n' "introspection_mode = post" "introspection_url = $IDP_INTROSPECTION_URL" \
+        "username_attribute = username" "active_attribute = active" "active_value = true" \
+        >"$ROOT/dovecot/oauth2.conf.ext"
     # {SHA256} is base64 of the SHA-256 digest: no salt (a test value), and no ':' to escape.
     local digest
     digest="$(printf '%s' "$PASSWORD" | openssl dgst -sha256 -binary | base64)"
     printf '%s:{SHA256}%s\n' "$USER_NAME" "$digest" >"$ROOT/dovecot/passwd"
     chown root:dovecot "$ROOT/dovecot/passwd"
     chmod 640 "$ROOT/dovecot/passwd"
+}
+
+# The OAuth2 test identity provider (SMTPKitServer's mock, as `smtpkit test-identity-provider`):
+# HTTPS token, device and authorize endpoints with a CA of its own, and a plain-HTTP token
+# introspection endpoint for Dovecot. It approves every login as $USER_NAME.
+start_identity_provider() {
+    IDP_CA="$ROOT/tls/idp-ca.pem"
+    "$SMTPKIT" test-identity-provider --approve "$USER_NAME" --ca-file "$IDP_CA" >"$ROOT/idp.out" 2>"$ROOT/log/idp.log" &
+    IDP_PID=$!
+    wait_until 20 "the test identity provider" grep -q '^introspection_url=' "$ROOT/idp.out"
+    IDP_TOKEN_URL="$(sed -n 's/^token_url=//p' "$ROOT/idp.out")"
+    IDP_DEVICE_URL="$(sed -n 's/^device_url=//p' "$ROOT/idp.out")"
+    IDP_INTROSPECTION_URL="$(sed -n 's/^introspection_url=//p' "$ROOT/idp.out")"
+    export IDP_CA IDP_TOKEN_URL IDP_DEVICE_URL IDP_INTROSPECTION_URL
 }
 
 wait_until() {  # $1 seconds, $2 description, rest = command
@@ -278,6 +298,7 @@ start_stack() {
     mkdir -p "$ROOT/log" "$WORK"
     log "stack in $ROOT"
     make_certificates
+    start_identity_provider
     configure_postfix
     configure_dovecot
     STACK_STARTED=1

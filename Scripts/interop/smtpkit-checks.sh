@@ -640,6 +640,77 @@ TOML
     postfix_session_has ' ehlo=2 starttls=1 auth=1 mail=3 rcpt=3 data=3 quit=1 '
 }
 
+# c24: an OAuth2 login against the test identity provider (device code), then sends through
+# Postfix submission whose Dovecot checks the tokens by introspection: OAUTHBEARER with
+# auth = oauth2, XOAUTH2 with `smtpkit auth token` as the password command, a refresh after
+# the access token expired (the rotated refresh token saved), and a dead login (exit 77).
+c24_oauth2() {
+    local config="$WORK/c24.toml" state="$WORK/c24-state" doc
+    cat >"$config" <<TOML
+[profiles.oauth]
+host = "127.0.0.1"
+port = $SUBMISSION_PORT
+ca_file = "$CA_PEM"
+auth = "oauth2"
+user = "$USER_NAME"
+from = "$USER_NAME"
+timeout = 20
+oauth_provider = "custom"
+oauth_client_id = "interop-client"
+oauth_token_url = "$IDP_TOKEN_URL"
+oauth_device_url = "$IDP_DEVICE_URL"
+oauth_ca_file = "$IDP_CA"
+TOML
+    doc="$state/smtpkit/oauth.json"
+    export XDG_STATE_HOME="$state"
+    sk c24a auth login oauth --device --config "$config"
+    sk_rc 0 "logged in with the device code" || return 1
+    [[ $(stat -c %a "$doc") == 600 ]] || { echo "the token file is not 0600"; return 1; }
+
+    sk c24b send --config "$config" --profile oauth --to bob@interop.test --subject "[c24] oauthbearer" --body "token 1" -v
+    sk_rc 0 "sent with OAUTHBEARER" || return 1
+    sk_stderr_has 'AUTH OAUTHBEARER \*\*\*\*' "AUTH OAUTHBEARER, masked" || return 1
+    expect_delivered bob '[c24] oauthbearer' || return 1
+
+    sk c24c send --config "$config" --profile oauth --auth xoauth2 --password-command "'$SMTPKIT' auth token oauth --config '$config'" \
+        --to bob@interop.test --subject "[c24] xoauth2" --body "token 2" -v
+    sk_rc 0 "sent with XOAUTH2, the token from smtpkit auth token" || return 1
+    sk_stderr_has 'AUTH XOAUTH2 \*\*\*\*' "AUTH XOAUTH2, masked" || return 1
+    expect_delivered bob '[c24] xoauth2' || return 1
+
+    local before after
+    before="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$doc")"
+    python3 - "$doc" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["access_token_expires_at"] = "2001-01-01T00:00:00Z"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+    chmod 600 "$doc"
+    sk c24d send --config "$config" --profile oauth --to bob@interop.test --subject "[c24] refreshed" --body "token 3"
+    sk_rc 0 "sent after refreshing the expired access token" || return 1
+    expect_delivered bob '[c24] refreshed' || return 1
+    after="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$doc")"
+    [[ -n $after && $after != "$before" ]] || { echo "the rotated refresh token was not saved ($before -> $after)"; return 1; }
+
+    python3 - "$doc" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["access_token_expires_at"] = "2001-01-01T00:00:00Z"; d["refresh_token"] = "rt-revoked"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+    chmod 600 "$doc"
+    sk c24e send --config "$config" --profile oauth --to bob@interop.test --subject "[c24] dead" --body "x"
+    sk_rc 77 "a dead login" || return 1
+    sk_stderr_has 'log in again' "the advice to log in again" || return 1
+
+    # Dovecot really checks tokens: one the identity provider never issued is refused.
+    export SMTPKIT_INTEROP_BAD_TOKEN="at-never-issued"
+    sk c24f send --config "$config" --profile oauth --auth xoauth2 --password-env SMTPKIT_INTEROP_BAD_TOKEN \
+        --to bob@interop.test --subject "[c24] forged" --body "x"
+    sk_rc 77 "a forged token refused by Dovecot" || return 1
+    sk_stderr_has '535' "the server's 535" || return 1
+    unset XDG_STATE_HOME SMTPKIT_INTEROP_BAD_TOKEN
+}
+
 run_smtpkit_checks() {
     mapfile -t RELAY < <(relay_args)
     mapfile -t LEGACY < <(legacy_args)
@@ -675,4 +746,5 @@ run_smtpkit_checks() {
     run_check c21b "non-ASCII domain: IDNA (xn--) without SMTPUTF8, refused domain exit 65" c21b_idna_domain
     run_check c22 "--header, --reply-to, --in-reply-to, --references; one Subject; no CR LF; long text folded" c22_extra_headers
     run_check c23 "library: a profile resolved, 3 messages over one connection (relay; STARTTLS + one AUTH)" c23_library_with_connection
+    run_check c24 "OAuth2: device login, OAUTHBEARER and XOAUTH2 through Postfix + Dovecot (introspection), refresh, dead login 77" c24_oauth2
 }

@@ -48,6 +48,9 @@ public final class MockIdentityProvider: @unchecked Sendable {
     public let caCertificatePEM: String
     /// The port it listens on.
     public let port: Int
+    /// The port of its token introspection endpoint (RFC 7662), plain HTTP on loopback, for a
+    /// mail server (Dovecot's `passdb oauth2`) to check the access tokens it issued.
+    public let introspectionPort: Int
     /// How long issued access tokens live, in seconds (`expires_in`).
     public var accessTokenLifetime: Int {
         get { lock.withLock { lifetime } }
@@ -55,6 +58,7 @@ public final class MockIdentityProvider: @unchecked Sendable {
     }
 
     private let listener: Listener
+    private let introspectionListener: Listener
     private let tlsContext: TLSContext
     private let lock = NSLock()
     private var lifetime = 3600
@@ -78,9 +82,34 @@ public final class MockIdentityProvider: @unchecked Sendable {
         caCertificatePEM = authority.certificatePEM
         listener = try Listener(port: 0)
         port = listener.port
+        introspectionListener = try Listener(port: 0)
+        introspectionPort = introspectionListener.port
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "MockIdentityProvider \(port)"
         thread.start()
+        let introspection = Thread { [self] in introspectionLoop() }
+        introspection.name = "MockIdentityProvider introspection \(introspectionPort)"
+        introspection.start()
+    }
+
+    /// The introspection endpoint's URL: `POST token=…` answers `{"active":true,"username":…}`
+    /// for a token it issued, `{"active":false}` otherwise (RFC 7662 §2).
+    public var introspectionURL: URL { URL(string: "http://127.0.0.1:\(introspectionPort)/introspect")! }
+
+    private func introspectionLoop() {
+        while let socket = introspectionListener.accept(until: { self.lock.withLock { self.stopped } }) {
+            Thread { [self] in
+                let connection = Connection(socket: socket)
+                defer { connection.close() }
+                let deadline = Deadline.after(seconds: 10)
+                guard let request = try? Self.readRequest(connection, deadline: deadline) else { return }
+                let user = request.form["token"].flatMap { token in lock.withLock { accessTokens[token] } }
+                let body = user.map { #"{"active":true,"username":"\#($0)","scope":"https://outlook.office.com/SMTP.Send"}"# } ?? #"{"active":false}"#
+                lock.withLock { forms.append(["introspect": request.form["token"] ?? ""]) }
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                try? connection.write(Array((head + body).utf8), deadline: deadline)
+            }.start()
+        }
     }
 
     deinit { stop() }
@@ -96,6 +125,7 @@ public final class MockIdentityProvider: @unchecked Sendable {
     public func stop() {
         lock.withLock { stopped = true }
         listener.close()
+        introspectionListener.close()
     }
 
     /// A login for `user`, as if it had just been made: a refresh token and an access token.
