@@ -75,9 +75,9 @@ public final class MockIdentityProvider: @unchecked Sendable {
 
     /// Starts the endpoint on a free port, with a certificate from `authority` (so one CA file
     /// can trust it and the test SMTP server alike), or from a CA of its own.
-    public init(authority: TestCertificateAuthority? = nil) throws {
+    public init(authority: TestCertificateAuthority? = nil, names: [String] = ["localhost", "127.0.0.1", "::1"]) throws {
         let authority = try authority ?? TestCertificateAuthority(commonName: "SMTPKit Test Identity CA")
-        let identity = try authority.issue()
+        let identity = try authority.issue(names: names)
         tlsContext = try TLSContext.server(certificatePEM: identity.certificatePEM, privateKeyPEM: identity.privateKeyPEM)
         caCertificatePEM = authority.certificatePEM
         listener = try Listener(port: 0)

@@ -30,7 +30,7 @@ public enum HTTPClient {
 
     /// The exchange, blocking the calling thread (an I/O thread, never the cooperative pool).
     static func exchange(_ request: HTTPRequest, tls: TLSConfiguration, timeout: Double,
-                         cancellation: CancellationHook? = nil) throws -> HTTPResponse {
+                         environment: [String: String]? = nil, cancellation: CancellationHook? = nil) throws -> HTTPResponse {
         let url = request.url.absoluteString
         guard let scheme = request.url.scheme?.lowercased(), let host = request.url.host, !host.isEmpty else {
             throw HTTPError(.invalidURL, url: url, reason: "no scheme or host")
@@ -42,10 +42,15 @@ public enum HTTPClient {
         let port = request.url.port ?? (scheme == "https" ? 443 : 80)
         let head = try requestHead(request, host: host, port: port, defaultPort: scheme == "https" ? 443 : 80)
         let deadline = Deadline.after(seconds: timeout)
-        let connection = try Connection.open(host: host, port: port, deadline: deadline,
+        let proxy = scheme == "https" && !loopback
+            ? HTTPProxy(for: host, environment: environment ?? ProcessInfo.processInfo.environment) : nil
+        let connection = try Connection.open(host: proxy?.host ?? host, port: proxy?.port ?? port, deadline: deadline,
                                              watch: { cancellation?.watch($0) },
                                              isCancelled: { cancellation?.isCancelled ?? false })
         defer { connection.close(deadline: .after(seconds: 1)) }
+        if let proxy {
+            try proxy.tunnel(connection, to: host, port: port, deadline: deadline, url: url)
+        }
         if scheme == "https" {
             try connection.startTLS(context: try TLSContext.client(tls), serverName: host, bufferedBytes: nil, deadline: deadline)
         }
@@ -73,7 +78,7 @@ public enum HTTPClient {
 }
 
 /// Reads one HTTP/1.1 response from a connection, within a deadline and the size limits.
-private struct ResponseReader {
+struct ResponseReader {
     let connection: Connection
     let deadline: Deadline
     let url: String
@@ -84,6 +89,19 @@ private struct ResponseReader {
         self.connection = connection
         self.deadline = deadline
         self.url = url
+    }
+
+    /// The status line and header fields only (the answer to CONNECT has no body), and
+    /// whether any byte beyond them has already arrived.
+    mutating func readHead() throws -> (status: Int, extraBytes: Int) {
+        let headEnd = try readUntil([13, 10, 13, 10], limit: HTTPClient.maximumHeaderSize)
+        let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
+        buffer.removeFirst(headEnd + 4)
+        let statusLine = head.prefix { $0 != "\r" }.split(separator: " ", maxSplits: 2)
+        guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]) else {
+            throw malformed("status line '\(ControlCharacters.escaped(String(head.prefix(40))))'")
+        }
+        return (status, buffer.count)
     }
 
     mutating func read() throws -> HTTPResponse {

@@ -95,7 +95,7 @@ extension OAuthClient {
     func post(_ fields: [(String, String)], to url: URL) throws -> [String: Any] {
         let response: HTTPResponse
         do {
-            response = try HTTPClient.exchange(.form(url, fields), tls: tls, timeout: timeout)
+            response = try HTTPClient.exchange(.form(url, fields), tls: tls, timeout: timeout, environment: environment)
         } catch let error as TransportError where error.kind == .certificateRejected || error.kind == .hostNotFound {
             throw error
         } catch let error as TransportError {

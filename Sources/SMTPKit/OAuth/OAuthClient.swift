@@ -19,6 +19,8 @@ public struct OAuthClient: Sendable {
     public var tls: TLSConfiguration
     /// Seconds for the whole exchange.
     public var timeout: Double
+    /// Where `HTTPS_PROXY` and `NO_PROXY` are read from (nil: this process's environment).
+    public var environment: [String: String]?
 
     /// A client of `tokenURL`.
     public init(tokenURL: URL, clientID: String, clientSecret: String? = nil, clientSecretSource: PasswordSource? = nil,

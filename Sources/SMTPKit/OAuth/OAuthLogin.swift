@@ -39,9 +39,11 @@ public struct OAuthLogin: Sendable {
                                deviceURL: profile.oauthDeviceURL.flatMap(URL.init(string:)))
         }
         let scopes = profile.oauthScopes.map { $0.split(separator: " ").map(String.init) } ?? provider.defaultScopes
-        client = OAuthClient(tokenURL: provider.tokenURL, clientID: clientID,
-                             clientSecretSource: profile.oauthClientSecretCommand.map(PasswordSource.command),
-                             scopes: scopes, tls: tls, timeout: min(profile.timeout ?? 30, 60))
+        var client = OAuthClient(tokenURL: provider.tokenURL, clientID: clientID,
+                                 clientSecretSource: profile.oauthClientSecretCommand.map(PasswordSource.command),
+                                 scopes: scopes, tls: tls, timeout: min(profile.timeout ?? 30, 60))
+        client.environment = environment
+        self.client = client
         store = TokenStore(directory: TokenStore.defaultDirectory(environment: environment))
         storeKey = profile.name ?? user
         self.user = user

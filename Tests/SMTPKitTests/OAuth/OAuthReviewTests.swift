@@ -117,3 +117,72 @@ import SMTPKitServer
         #expect(!secretDump.contains("SECRET") && !"\(CredentialSecret("AT-SECRET"))".contains("SECRET"))
     }
 }
+
+/// `HTTPS_PROXY` (issue 7, part 5): the token request goes through a CONNECT tunnel, TLS end to
+/// end with the real host's name, and `NO_PROXY` exceptions are honoured.
+@Suite struct ProxyTests {
+    /// A CONNECT proxy on loopback that maps every host to `127.0.0.1:targetPort` and relays bytes.
+    final class ConnectProxy: @unchecked Sendable {
+        let port: Int
+        private let lock = NSLock()
+        private var requests: [String] = []
+        var seen: [String] { lock.withLock { requests } }
+
+        init(targetPort: Int) throws {
+            let (listener, port) = try Socket.listenOnLoopback(port: 0, backlog: 4)
+            self.port = port
+            Thread { [self] in
+                let client = accept(listener, nil, nil)
+                close(listener)
+                var head = [UInt8]()
+                var byte: UInt8 = 0
+                while !head.reversed().starts(with: [10, 13, 10, 13]), read(client, &byte, 1) == 1 { head.append(byte) }
+                let line = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
+                lock.withLock { requests.append(line) }
+                guard let target = try? Connection.open(host: "127.0.0.1", port: targetPort, deadline: .after(seconds: 5)) else { close(client); return }
+                let upstream = target.socket.fileDescriptor
+                _ = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8).withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
+                let relay: @Sendable (Int32, Int32) -> Void = { from, to in
+                    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+                    while true {
+                        let count = read(from, &buffer, buffer.count)
+                        if count <= 0 { break }
+                        _ = buffer.withUnsafeBytes { write(to, $0.baseAddress, count) }
+                    }
+                    shutdown(to, Int32(SHUT_WR))
+                }
+                let fcntlFlags = fcntl(upstream, F_GETFL)
+                _ = fcntl(upstream, F_SETFL, fcntlFlags & ~O_NONBLOCK)
+                Thread { relay(upstream, client) }.start()
+                relay(client, upstream)
+                usleep(200_000)
+                close(client)
+                target.close()
+            }.start()
+        }
+    }
+
+    @Test func theTokenRequestGoesThroughTheTunnelVerifiedAgainstTheRealHost() throws {
+        let idp = try MockIdentityProvider(names: ["idp.test"])
+        defer { idp.stop() }
+        let proxy = try ConnectProxy(targetPort: idp.port)
+        let issued = idp.issue(user: "alice@example.org")
+        var client = OAuthClient(tokenURL: try #require(URL(string: "https://idp.test:\(idp.port)/token")), clientID: "c", scopes: [],
+                                 tls: TLSConfiguration(caCertificatesPEM: idp.caCertificatePEM), timeout: 10)
+        client.environment = ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"]
+        let response = try client.refresh(issued.refreshToken)
+        #expect(idp.user(forAccessToken: response.accessToken) == "alice@example.org")
+        #expect(proxy.seen == ["CONNECT idp.test:\(idp.port) HTTP/1.1"], "the proxy saw only the tunnel request")
+    }
+
+    @Test func noProxyAndLoopbackAreReachedDirectly() {
+        #expect(HTTPProxy(for: "login.microsoftonline.com", environment: ["HTTPS_PROXY": "proxy:3128"]) == HTTPProxy(testHost: "proxy", port: 3128))
+        #expect(HTTPProxy(for: "login.microsoftonline.com", environment: ["https_proxy": "http://p.example:8080", "NO_PROXY": ".microsoftonline.com"]) == nil)
+        #expect(HTTPProxy(for: "idp.corp", environment: ["HTTPS_PROXY": "p:1", "no_proxy": "*"]) == nil)
+        #expect(HTTPProxy(for: "x.example", environment: [:]) == nil)
+    }
+}
+
+extension HTTPProxy {
+    init(testHost: String, port: Int) { self = HTTPProxy(for: "z", environment: ["HTTPS_PROXY": "http://\(testHost):\(port)"])! }
+}
