@@ -243,7 +243,13 @@ EOF
 configure_dovecot() {
     mkdir -p "$ROOT/dovecot/run" "$ROOT/dovecot/state"
     fill_template "$HELPERS/dovecot.conf.in" "$ROOT/dovecot/dovecot.conf"
-    printf '%s\n' "introspection_mode = post" "introspection_url = $IDP_INTROSPECTION_URL" \
+    if [[ -z ${IDP_INTROSPECTION_URL:-} ]]; then
+        # No identity provider: no OAuth2 passdb or mechanisms.
+        awk '/^# OAuth2 bearer tokens/ { skip = 1 } skip && /^}/ { skip = 0; next } !skip' \
+            "$ROOT/dovecot/dovecot.conf" | sed -e 's/ xoauth2 oauthbearer//' >"$ROOT/dovecot/dovecot.conf.new"
+        mv "$ROOT/dovecot/dovecot.conf.new" "$ROOT/dovecot/dovecot.conf"
+    fi
+    printf '%s\n' "introspection_mode = post" "introspection_url = ${IDP_INTROSPECTION_URL:-}" \
         "username_attribute = username" "active_attribute = active" "active_value = true" \
         >"$ROOT/dovecot/oauth2.conf.ext"
     # {SHA256} is base64 of the SHA-256 digest: no salt (a test value), and no ':' to escape.
@@ -258,6 +264,7 @@ configure_dovecot() {
 # HTTPS token, device and authorize endpoints with a CA of its own, and a plain-HTTP token
 # introspection endpoint for Dovecot. It approves every login as $USER_NAME.
 start_identity_provider() {
+    [[ -n ${SMTPKIT:-} ]] || return 0  # --serve and --selftest run without smtpkit: no OAuth2 then
     IDP_CA="$ROOT/tls/idp-ca.pem"
     "$SMTPKIT" test-identity-provider --approve "$USER_NAME" --ca-file "$IDP_CA" >"$ROOT/idp.out" 2>"$ROOT/log/idp.log" &
     IDP_PID=$!
