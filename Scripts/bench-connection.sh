@@ -15,14 +15,12 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 COUNT="${SMTPKIT_BENCH_COUNT:-200}"
 PORT="${SMTPKIT_BENCH_PORT:-10926}"
 
+# shellcheck source=bench-common.sh
+source "$SCRIPT_DIR/bench-common.sh"
 need=()
 [[ -x /usr/sbin/smtp-sink && -x /usr/sbin/smtp-source ]] || need+=(postfix)
 command -v python3 >/dev/null || need+=(python3)
-if ((${#need[@]})); then
-    [[ $(id -u) == 0 ]] || { echo "bench-connection.sh: missing ${need[*]}; install them or run as root" >&2; exit 1; }
-    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bench_install bench-connection.sh "${need[@]}"
 
 if [[ -z ${SMTPKIT_BIN:-} ]]; then
     (cd "$REPO_ROOT" && swift build -c release --product smtpkit >/dev/null && swift build -c release --product smtpkit-example >/dev/null)
@@ -31,17 +29,7 @@ fi
 EXAMPLE="$(dirname "$SMTPKIT_BIN")/smtpkit-example"
 [[ -x $EXAMPLE ]] || { echo "no $EXAMPLE beside $SMTPKIT_BIN" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/smtpkit-bench.XXXXXX")"
-sink_pid=""
-cleanup() {
-    [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$PORT" 256 &
-sink_pid=$!
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
+bench_start_sink "$PORT" 256
 
 body="$(head -c 900 /dev/zero | tr '\0' 'x' | fold -w 72)"
 printf '[profiles.sink]\nhost = "127.0.0.1"\nport = %s\ntls = "none"\ntimeout = 60\n' "$PORT" >"$work/config.toml"

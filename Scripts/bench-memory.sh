@@ -16,39 +16,25 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 MIB="${SMTPKIT_BENCH_MIB:-200}"
 PORT="${SMTPKIT_BENCH_PORT:-10925}"
 
+# shellcheck source=bench-common.sh
+source "$SCRIPT_DIR/bench-common.sh"
 need=()
 [[ -x /usr/sbin/smtp-sink ]] || need+=(postfix)
 command -v msmtp >/dev/null || need+=(msmtp)
 command -v swaks >/dev/null || need+=(swaks)
 [[ -x /usr/bin/time ]] || need+=(time)
 command -v python3 >/dev/null || need+=(python3)
-if ((${#need[@]})); then
-    [[ $(id -u) == 0 ]] || { echo "bench-memory.sh: missing ${need[*]}; install them or run as root" >&2; exit 1; }
-    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+bench_install bench-memory.sh "${need[@]}"
 
 if [[ -z ${SMTPKIT_BIN:-} ]]; then
     (cd "$REPO_ROOT" && swift build -c release --product smtpkit >/dev/null)
     SMTPKIT_BIN="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/smtpkit"
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/smtpkit-bench.XXXXXX")"
-sink_pid=""
-cleanup() {
-    [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+bench_start_sink "$PORT" 64
 echo "== ${MIB} MiB of random data in $work"
 head -c "$((MIB * 1024 * 1024))" /dev/urandom >"$work/big.bin"
 echo "Hello, the file is attached." >"$work/body.txt"
-
-# smtp-sink accepts and discards; -u drops root for the sink process.
-/usr/sbin/smtp-sink -u nobody 127.0.0.1:"$PORT" 64 &
-sink_pid=$!
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break; sleep 0.1; done
 
 cat >"$work/smtplib_send.py" <<'EOF'
 import smtplib, sys

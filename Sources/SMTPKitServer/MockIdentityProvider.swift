@@ -232,9 +232,7 @@ public final class MockIdentityProvider: @unchecked Sendable {
                       PKCE.challenge(for: request.form["code_verifier"] ?? "") == issued.challenge else {
                     return Self.error(400, "invalid_grant", "AADSTS54005: OAuth2 Authorization code was already redeemed, or the code verifier does not match.")
                 }
-                let (access, refresh) = mint(for: issued.user)
-                let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
-                return (200, [("Content-Type", "application/json")], json)
+                return tokenAnswer(for: issued.user)
             }
             if request.form["grant_type"] == "urn:ietf:params:oauth:grant-type:device_code" {
                 guard let code = request.form["device_code"], var device = devices[code] else {
@@ -246,9 +244,7 @@ public final class MockIdentityProvider: @unchecked Sendable {
                     return Self.error(400, "authorization_pending", "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending.")
                 }
                 devices[code] = nil
-                let (access, refresh) = mint(for: user)
-                let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
-                return (200, [("Content-Type", "application/json")], json)
+                return tokenAnswer(for: user)
             }
             guard request.form["grant_type"] == "refresh_token", let old = request.form["refresh_token"] else {
                 return Self.error(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.")
@@ -256,10 +252,16 @@ public final class MockIdentityProvider: @unchecked Sendable {
             guard let user = refreshTokens.removeValue(forKey: old) else {
                 return Self.error(400, "invalid_grant", "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.")
             }
-            let (access, refresh) = mint(for: user)
-            let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"ext_expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
-            return (200, [("Content-Type", "application/json; charset=utf-8")], json)
+            return tokenAnswer(for: user)
         }
+    }
+
+    /// A successful token response (RFC 6749 §5.1) with new tokens for `user`, as Microsoft
+    /// answers every grant: a new access token and a new (rotated) refresh token. Under the lock.
+    private func tokenAnswer(for user: String) -> (Int, [(String, String)], String) {
+        let (access, refresh) = mint(for: user)
+        let json = #"{"token_type":"Bearer","scope":"https://outlook.office.com/SMTP.Send","expires_in":\#(lifetime),"ext_expires_in":\#(lifetime),"access_token":"\#(access)","refresh_token":"\#(refresh)"}"#
+        return (200, [("Content-Type", "application/json; charset=utf-8")], json)
     }
 
     private static func error(_ status: Int, _ code: String, _ description: String) -> (Int, [(String, String)], String) {

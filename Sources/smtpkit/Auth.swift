@@ -45,7 +45,7 @@ struct Auth: AsyncParsableCommand {
             let (login, name) = try profile.login()
             let useBrowser = browser || (!device && Self.hasBrowser && login.provider.authorizeURL != nil)
                 || login.provider.deviceFlowRefusal != nil
-            let tokens = try await Blocking.run {
+            let tokens = try await BlockingIO.runOnce("smtpkit auth") { _ in
                 if useBrowser {
                     return try login.loginWithBrowser { url in
                         Terminal.error("To sign in, open this URL in a browser (opening it now):\n  \(url.absoluteString)")
@@ -131,7 +131,7 @@ struct Auth: AsyncParsableCommand {
 
         func run() async throws {
             let (login, _) = try profile.login()
-            Terminal.out(try await Blocking.run { try login.accessToken().value })
+            Terminal.out(try await BlockingIO.runOnce("smtpkit auth") { _ in try login.accessToken().value })
         }
     }
 
@@ -141,7 +141,7 @@ struct Auth: AsyncParsableCommand {
 
         func run() async throws {
             let (login, name) = try profile.login()
-            let secret = try await Blocking.run { try login.accessToken(forceRefresh: true) }
+            let secret = try await BlockingIO.runOnce("smtpkit auth") { _ in try login.accessToken(forceRefresh: true) }
             Terminal.out("refreshed \(name); the access token is valid until \(secret.expiresAt.map { "\($0)" } ?? "an unknown time")")
         }
     }
@@ -154,15 +154,6 @@ struct Auth: AsyncParsableCommand {
             let (login, name) = try profile.login()
             try login.logout()
             Terminal.out("logged out of \(name): its tokens are removed from \(login.store.directory)")
-        }
-    }
-}
-
-/// Blocking work (files, HTTP, polling) on a thread of its own, off the cooperative pool.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
         }
     }
 }

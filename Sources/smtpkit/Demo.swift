@@ -81,7 +81,7 @@ struct Demo: AsyncParsableCommand {
                               name: "demo")
         let trust = TLSConfiguration(caCertificatesPEM: authority.certificatePEM)
         let login = try OAuthLogin(resolving: profile, environment: ["XDG_STATE_HOME": state], tls: trust)
-        let tokens = try await Blocking.run {
+        let tokens = try await BlockingIO.runOnce("smtpkit demo login") { _ in
             try login.loginWithDeviceCode(show: { Terminal.out("=== " + ($0.message ?? "enter \($0.userCode) at \($0.verificationURI)")) },
                                           sleep: { Thread.sleep(forTimeInterval: min($0, 0.2)) })
         }

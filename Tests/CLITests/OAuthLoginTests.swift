@@ -135,6 +135,30 @@ struct OAuthLoginTests {
         #expect(idp.requests.contains { $0["grant_type"] == "authorization_code" && $0["code_verifier"] != nil })
     }
 
+    @Test func authStatusListsEveryOAuthProfileEvenWhenOneCannotBeResolved() async throws {
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let config = try files.write("config.toml", """
+            [profiles.broken]
+            host = "smtp.office365.com"
+            auth = "oauth2"
+            user = "me@example.org"
+
+            [profiles.m365]
+            host = "smtp.office365.com"
+            user = "me@example.org"
+            oauth_client_id = "00000000-0000-0000-0000-000000000000"
+
+            [profiles.relay]
+            host = "smtp.example.org"
+            """)
+        let status = try await CLI.run(["auth", "status", "--config", config], environment: ["XDG_STATE_HOME": files.file("state")])
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdoutLines.contains { $0.hasPrefix("broken: ") && $0.contains("oauth_client_id") }, "\(status)")
+        #expect(status.stdoutLines.contains("m365: not logged in (smtpkit auth login m365)"), "\(status)")
+        #expect(!status.stdout.contains("relay"), "a profile without OAuth2 is not listed: \(status)")
+    }
+
     @Test func aRevokedLoginIs77WithLogInAgain() async throws {
         let (idp, files, config, state) = try await Self.loggedIn()
         defer { idp.stop(); files.remove() }

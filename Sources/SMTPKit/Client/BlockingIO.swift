@@ -5,7 +5,7 @@ import Foundation
 /// bridges the result back with a continuation (DESIGN.md, Concurrency). Each connection has
 /// its own ``IOThread``, so its work items run one at a time, in the order they were
 /// submitted. Task cancellation shuts the registered socket down, which wakes the blocked thread.
-enum BlockingIO {
+package enum BlockingIO {
     /// Runs `body` on `thread`.
     /// - Parameter shielded: ignore the task's cancellation (for QUIT at the end of a scope,
     ///   which must go out even when the task was cancelled; it is bounded by its own timeout).
@@ -38,7 +38,7 @@ enum BlockingIO {
     }
 
     /// Runs `body` once on a thread that ends with it (a probe: one operation, no connection kept).
-    static func runOnce<T: Sendable>(
+    package static func runOnce<T: Sendable>(
         _ name: String, _ body: @escaping @Sendable (_ cancellation: CancellationHook) throws -> T
     ) async throws -> T {
         let thread = IOThread(name: name)
@@ -102,7 +102,7 @@ func outcome(of error: any Error, cancelled: Bool) -> any Error {
 }
 
 /// Where the I/O thread registers its socket so that a cancelled task can shut it down.
-final class CancellationHook: @unchecked Sendable {
+package final class CancellationHook: @unchecked Sendable {
     private let lock = NSLock()
     private var socket: Socket?
     private var cancelled = false

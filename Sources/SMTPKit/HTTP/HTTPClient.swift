@@ -91,20 +91,9 @@ struct ResponseReader {
         self.url = url
     }
 
-    /// The status line and header fields only (the answer to CONNECT has no body), and
-    /// whether any byte beyond them has already arrived.
-    mutating func readHead() throws -> (status: Int, extraBytes: Int) {
-        let headEnd = try readUntil([13, 10, 13, 10], limit: HTTPClient.maximumHeaderSize)
-        let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
-        buffer.removeFirst(headEnd + 4)
-        let statusLine = head.prefix { $0 != "\r" }.split(separator: " ", maxSplits: 2)
-        guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]) else {
-            throw malformed("status line '\(ControlCharacters.escaped(String(head.prefix(40))))'")
-        }
-        return (status, buffer.count)
-    }
-
-    mutating func read() throws -> HTTPResponse {
+    /// The status line and header fields (the answer to CONNECT has nothing else); any bytes
+    /// after them stay in the buffer (`buffer.count` of them).
+    mutating func readHead() throws -> (status: Int, headers: [(name: String, value: String)]) {
         let headEnd = try readUntil([13, 10, 13, 10], limit: HTTPClient.maximumHeaderSize)
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd + 4)
@@ -118,6 +107,14 @@ struct ResponseReader {
             guard let colon = line.firstIndex(of: ":") else { throw malformed("header line without ':'") }
             headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
+        return (status, headers)
+    }
+
+    /// Octets already read beyond what has been parsed.
+    var bufferedCount: Int { buffer.count }
+
+    mutating func read() throws -> HTTPResponse {
+        let (status, headers) = try readHead()
         let response = { (body: [UInt8]) in HTTPResponse(status: status, headers: headers, body: body) }
         let field = { (name: String) in headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
         if field("Transfer-Encoding")?.lowercased().contains("chunked") == true {

@@ -28,7 +28,8 @@ struct HTTPProxy: Equatable {
         let authority = (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
         try connection.write(Array("CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: smtpkit\r\n\r\n".utf8), deadline: deadline)
         var reader = ResponseReader(connection: connection, deadline: deadline, url: url)
-        let (status, extra) = try reader.readHead()
+        let (status, _) = try reader.readHead()
+        let extra = reader.bufferedCount
         guard status == 200 else {
             throw HTTPError(.malformedResponse, url: url, reason: "the proxy \(self.host):\(self.port) refused the tunnel with HTTP \(status)")
         }

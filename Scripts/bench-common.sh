@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# What the benchmark scripts share; sourced by Scripts/bench-*.sh.
+
+# bench_install SCRIPT PACKAGE...: installs the Debian packages given (root only), quietly.
+bench_install() {
+    local script=$1
+    shift
+    (($#)) || return 0
+    [[ $(id -u) == 0 ]] || { echo "$script: missing $*; install them or run as root" >&2; exit 1; }
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# bench_start_sink PORT BACKLOG: a work directory in $work (removed at exit) and Postfix's
+# smtp-sink on 127.0.0.1:PORT, which accepts and discards (-u drops root for it).
+bench_start_sink() {
+    work="$(mktemp -d "${TMPDIR:-/tmp}/smtpkit-bench.XXXXXX")"
+    sink_pid=""
+    trap 'if [[ -n $sink_pid ]]; then kill "$sink_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+    /usr/sbin/smtp-sink -u nobody 127.0.0.1:"$1" "$2" &
+    sink_pid=$!
+    for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && break; sleep 0.1; done
+}
