@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var smtpUTF8 = false
     public var enhancedStatusCodes = true
     public var dsn = false
+    /// `CHUNKING`: BDAT (RFC 3030).
+    public var chunking = false
     /// `SIZE n` in EHLO and enforced on MAIL and DATA; nil advertises no SIZE.
     public var sizeLimit: Int? = 10_485_760
     /// Recipients to refuse: address (lower-cased) → the whole reply line ("550 5.1.1 User unknown").
@@ -52,6 +54,8 @@ public struct ServerConfiguration: Sendable {
 /// A point in the dialogue where the server answers.
 public enum ServerEvent: String, Sendable, Equatable {
     case greeting, ehlo, helo, startTLS, mail, rcpt, data, endOfData, rset, noop, quit
+    /// Each BDAT chunk but the last (BDAT … LAST answers as ``endOfData``).
+    case bdat
     /// The final answer to AUTH (235, 535, …).
     case auth
     /// Each 334 challenge during AUTH.

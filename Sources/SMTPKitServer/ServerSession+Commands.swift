@@ -15,6 +15,7 @@ extension ServerSession {
         case "MAIL": return try mail(String(argument))
         case "RCPT": return try rcpt(String(argument))
         case "DATA": return try data()
+        case "BDAT": return try bdat(String(argument))
         case "RSET":
             transaction = nil
             return try answer(.rset, "250 " + text("2.0.0", "Ok"))
@@ -42,6 +43,7 @@ extension ServerSession {
         if configuration.eightBitMIME { lines.append("8BITMIME") }
         if configuration.smtpUTF8 { lines.append("SMTPUTF8") }
         if configuration.dsn { lines.append("DSN") }
+        if configuration.chunking { lines.append("CHUNKING") }
         let reply = lines.enumerated().map { index, line in
             (index == lines.count - 1 ? "250 " : "250-") + line
         }.joined(separator: "\r\n")
@@ -126,6 +128,30 @@ extension ServerSession {
             content += line.first == UInt8(ascii: ".") ? line.dropFirst() : line[...]
             content += [13, 10]
         }
+        return try accept(content, of: current)
+    }
+
+    /// `BDAT size [LAST]` (RFC 3030 §2): the octets are read whatever the verdict, so the
+    /// dialogue stays in step; the message is taken at LAST.
+    private func bdat(_ argument: String) throws -> Next {
+        let words = argument.split(separator: " ")
+        guard configuration.chunking, let size = words.first.flatMap({ Int($0) }), size >= 0,
+              words.count == 1 || (words.count == 2 && words[1].uppercased() == "LAST") else {
+            return try answer(.bdat, "501 " + text("5.5.4", "Syntax: BDAT size [LAST]"))
+        }
+        let last = words.count == 2
+        guard let octets = try readOctets(size) else { return .close("closed during BDAT") }
+        let event: ServerEvent = last ? .endOfData : .bdat
+        guard var current = transaction else { return try answer(event, "503 " + text("5.5.1", "Error: need MAIL command")) }
+        guard !current.recipients.isEmpty else { return try answer(event, "554 " + text("5.5.1", "Error: no valid recipients")) }
+        current.chunks += octets
+        transaction = current
+        if !last { return try answer(.bdat, "250 " + text("2.0.0", "\(size) octets received")) }
+        return try accept(current.chunks, of: current)
+    }
+
+    /// Ends a transaction with `content`: the SIZE limit, then the queue id, and the record.
+    private func accept(_ content: [UInt8], of current: Transaction) throws -> Next {
         transaction = nil
         if let limit = configuration.sizeLimit, content.count > limit {
             return try answer(.endOfData, "552 " + text("5.3.4", "Message size exceeds fixed limit"))

@@ -24,6 +24,8 @@ final class ServerSession {
         var from: String
         var parameters: [String]
         var recipients: [String] = []
+        /// BDAT chunks so far (RFC 3030).
+        var chunks: [UInt8] = []
     }
 
     /// How a handler wants the session to go on.
@@ -86,6 +88,24 @@ final class ServerSession {
             if record.received.count < 64 << 20 { record.received += scratch[0..<count] }
             scratch.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
+    }
+
+    /// Exactly `count` octets of BDAT data (RFC 3030 §2), whatever they contain; nil when the
+    /// client leaves first.
+    func readOctets(_ count: Int) throws -> [UInt8]? {
+        var data = buffer.take(upTo: count)
+        while data.count < count {
+            let got = try scratch.withUnsafeMutableBytes { raw in
+                Result { () throws(TransportError) in
+                    try connection.read(into: raw, deadline: .after(seconds: configuration.idleTimeout))
+                }
+            }.get()
+            if got == 0 || server.isStopped { return nil }
+            if record.received.count < 64 << 20 { record.received += scratch[0..<got] }
+            scratch.withUnsafeBytes { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            data += buffer.take(upTo: count - data.count)
+        }
+        return data
     }
 
     /// Whatever bytes arrive next, unparsed (for faults that play at the TLS layer).

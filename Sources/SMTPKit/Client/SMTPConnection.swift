@@ -89,6 +89,42 @@ public final class SMTPConnection: Sendable {
         try await perform { session in try session.send(content, envelope: envelope, isLast: true) }
     }
 
+    /// Sends `messages` back to back, one transaction each, pipelined across transactions when
+    /// the server offers PIPELINING (RFC 2920 §3.1): the end of one message's data goes in the
+    /// same write as the next message's MAIL, RCPTs and DATA (or BDAT, RFC 3030), so a message
+    /// costs one round trip. Returns one result per message, in order: a refused message does
+    /// not stop the ones after it. After the connection fails, the rest fail with
+    /// ``SMTPError/Kind/connectionUnusable`` unsent, and a message whose end of data went out
+    /// without a reply is ``SMTPError/Kind/deliveryStatusUnknown``.
+    public func send(_ messages: [OutgoingMessage]) async throws -> [Result<DeliveryReport, any Error>] {
+        let source = ListSource(messages)
+        let results = ResultList(count: messages.count)
+        try await sendAll(from: source, quitAtEnd: false) { item, outcome, _ in results.set(item.tag, outcome) }
+        return results.values
+    }
+
+    /// Sends what `source` gives until it runs dry or the connection fails, reporting each
+    /// message as its outcome is known (on the connection's I/O thread). With `quitAtEnd`, QUIT
+    /// goes in the same write as the last end of data and the connection is then closed.
+    func sendAll(from source: OutgoingSource & Sendable, quitAtEnd: Bool,
+                 report: @escaping @Sendable (OutgoingItem, Result<DeliveryReport, any Error>, _ connectionLost: Bool) -> Void) async throws {
+        let session = self.session, state = self.state
+        try await BlockingIO.run(on: thread) { hook in
+            if let (reason, cause) = state.unusable { throw SMTPError.connectionUnusable(reason, underlying: cause) }
+            hook.watch(session.connection.socket)
+            var lastFailure: (any Error)?
+            session.sendAll(from: source, quitAtEnd: quitAtEnd, mayAbandonLast: false) { item, outcome, lost in
+                if case .failure(let error) = outcome { lastFailure = error }
+                report(item, outcome, lost)
+            }
+            if session.hasQuit {
+                _ = state.markClosed()
+            } else if session.isBroken {
+                state.markBroken(by: lastFailure ?? SMTPError.connectionUnusable("the connection failed"), lastReply: session.lastReply)
+            }
+        }
+    }
+
     /// Resets the server's transaction state with RSET (RFC 5321 §4.1.1.5). Sends reset by
     /// themselves after a refusal; this is for a caller that wants a clean state anyway.
     public func reset() async throws {
@@ -131,6 +167,35 @@ public final class SMTPConnection: Sendable {
             }
         }
     }
+}
+
+/// The messages of one ``SMTPConnection/send(_:)-([OutgoingMessage])``, handed out in order.
+private final class ListSource: OutgoingSource, @unchecked Sendable {
+    private let messages: [OutgoingMessage]
+    private var index = 0
+
+    init(_ messages: [OutgoingMessage]) { self.messages = messages }
+
+    func next(wait: Bool) -> OutgoingItem? {
+        guard index < messages.count else { return nil }
+        defer { index += 1 }
+        return OutgoingItem(content: messages[index].content, envelope: messages[index].envelope, tag: index)
+    }
+
+    var isExhausted: Bool { index >= messages.count }
+}
+
+/// One result per message, filled in from the I/O thread.
+private final class ResultList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<DeliveryReport, any Error>]
+
+    init(count: Int) {
+        results = Array(repeating: .failure(SMTPError.connectionUnusable("the connection failed before this message was sent")), count: count)
+    }
+
+    func set(_ index: Int, _ result: Result<DeliveryReport, any Error>) { lock.withLock { results[index] = result } }
+    var values: [Result<DeliveryReport, any Error>] { lock.withLock { results } }
 }
 
 /// What stops an ``SMTPConnection`` from being used again, behind a lock.

@@ -5,16 +5,27 @@ extension SMTPSession {
     /// How much message data goes into one write (and one deadline, RFC 5321 §4.5.3.2.5).
     static let dataBlockSize = 64 * 1024
 
-    /// One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA, the message, the
-    /// final dot (RFC 5321 §3.3). With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in
-    /// one write and the replies are read in order.
+    /// One mail transaction: MAIL FROM, RCPT TO for each recipient, DATA or BDAT, the message
+    /// (RFC 5321 §3.3), through the pipeline (``sendAll(from:quitAtEnd:mayAbandonLast:report:)``).
     ///
     /// When some recipients are refused the default is to send nothing; with
     /// `allowPartialDelivery` the accepted ones get the message. A reply to the final dot
     /// that never comes is ``SMTPError/Kind/deliveryStatusUnknown``, never success.
-    /// - Parameter isLast: no transaction follows on this connection, so hanging up to abandon
-    ///   a DATA phase costs nothing and DATA may always be pipelined.
+    /// - Parameter isLast: no transaction follows on this connection: QUIT goes with the end of
+    ///   the data, and hanging up to abandon a DATA phase costs nothing, so DATA is always pipelined.
     func send(_ content: MessageContent, envelope: Envelope, isLast: Bool = false) throws -> DeliveryReport {
+        var outcome: Result<DeliveryReport, any Error>?
+        sendAll(from: SingleItemSource(OutgoingItem(content: content, envelope: envelope, tag: 0)),
+                quitAtEnd: isLast, mayAbandonLast: isLast) { _, result, _ in outcome = result }
+        guard let outcome else { throw SMTPError.connectionUnusable("the session ended before the message was sent") }
+        return try outcome.get()
+    }
+
+    /// Checks `item` and makes everything its transaction sends — the MAIL and RCPT commands,
+    /// encoded and validated, and the message's data source (attachment files are opened
+    /// here) — before any byte of it goes out.
+    func prepare(_ item: OutgoingItem) throws -> Transaction {
+        let envelope = item.envelope, content = item.content
         guard !envelope.recipients.isEmpty else {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
@@ -29,75 +40,9 @@ extension SMTPSession {
         let source = try makeSource(content, smtpUTF8: needsSMTPUTF8)
         let parameters = try mailParameters(for: source, smtpUTF8: needsSMTPUTF8) + envelope.mailParameters
         let mail = Command.mail(from: addresses.sender, parameters: parameters)
-        let rcpts = addresses.recipients.map { Command.rcpt(to: $0, parameters: envelope.recipientParameters) }
-        for command in [mail] + rcpts { _ = try command.encoded() }  // validate all before sending any
-
-        let mailReply: Reply
-        var results: [RecipientResult] = []
-        var dataReply: Reply?
-        if capabilities.pipelining {
-            // One write per group; groups are capped so that a huge recipient list cannot fill
-            // both directions' buffers while neither side reads (RFC 2920 §3.1).
-            // DATA joins the group unless a refusal could make it unwanted on a connection that
-            // goes on: with several recipients and no partial delivery, one refused RCPT means
-            // nothing may be sent, and after a 354 the only way out is to drop the connection
-            // (RFC 5321 §4.1.1.4). There DATA waits for the RCPT replies — one round trip — and
-            // the connection survives; for the last transaction, hanging up costs nothing.
-            let pipelinesData = rcpts.count == 1 || configuration.allowPartialDelivery || isLast
-            let commands = [mail] + rcpts + (pipelinesData ? [.data] : [])
-            var replies: [Reply] = []
-            for start in stride(from: 0, to: commands.count, by: Self.pipelineGroupLimit) {
-                let group = Array(commands[start..<min(start + Self.pipelineGroupLimit, commands.count)])
-                try send(group, timeout: timeouts.mail)
-                for command in group {
-                    let timeout = command == .data ? timeouts.dataInitiation : command == mail ? timeouts.mail : timeouts.rcpt
-                    replies.append(try readReply(to: command.transcript, timeout: timeout))
-                }
-            }
-            mailReply = replies[0]
-            results = zip(addresses.recipients, replies[1...]).map { RecipientResult(address: $0, reply: $1) }
-            dataReply = pipelinesData ? replies.last : nil
-        } else {
-            mailReply = try execute(mail, timeout: timeouts.mail)
-            if mailReply.isPositive {
-                for (address, command) in zip(addresses.recipients, rcpts) {
-                    results.append(RecipientResult(address: address, reply: try execute(command, timeout: timeouts.rcpt)))
-                }
-            }
-        }
-
-        guard mailReply.isPositive else {
-            try abandon(dataReply)
-            throw SMTPError.rejected(mail.transcript, reply: mailReply)
-        }
-        let accepted = results.filter(\.isAccepted)
-        if accepted.isEmpty || (accepted.count < results.count && !configuration.allowPartialDelivery) {
-            try abandon(dataReply)
-            throw SMTPError.recipientsRefused(results, sentNothing: true)
-        }
-        let go = try dataReply ?? execute(.data, timeout: timeouts.dataInitiation)
-        guard go.code == 354 else {
-            if !go.isTransient && !go.isPermanent { isBroken = true; throw SMTPError.unexpectedReply("DATA", reply: go) }
-            try? resetTransaction()
-            throw SMTPError.rejected("DATA", reply: go)
-        }
-        try stream(source)
-        let final: Reply
-        do {
-            final = try readReply(to: "the end of the message data", timeout: timeouts.dataTermination)
-        } catch {
-            isBroken = true
-            throw SMTPError.deliveryStatusUnknown("\(error)", underlying: error)
-        }
-        guard final.isPositive else {
-            guard final.isTransient || final.isPermanent else {
-                isBroken = true  // the server may think DATA is still going on
-                throw SMTPError.unexpectedReply("the end of the message data", reply: final)
-            }
-            throw SMTPError.rejected("the message (final dot)", reply: final)
-        }
-        return DeliveryReport(recipients: results, finalReply: final, server: connection.peerDescription,
-                              tls: connection.tlsInfo, authenticatedUser: authenticatedUser)
+        let recipients = addresses.recipients.map { ($0, Command.rcpt(to: $0, parameters: envelope.recipientParameters)) }
+        for command in [mail] + recipients.map(\.1) { _ = try command.encoded() }  // validate all before sending any
+        return Transaction(item: item, mail: mail, recipients: recipients, source: source, chunked: capabilities.chunking)
     }
 
     /// A caller's parameters that the session cannot send as given: SIZE, BODY and SMTPUTF8 are
@@ -154,50 +99,11 @@ extension SMTPSession {
         }
     }
 
-    /// Leaves a transaction that will not be sent: after a 354 the only way out is to drop
-    /// the connection (nothing is delivered without the final dot); otherwise RSET.
-    private func abandon(_ dataReply: Reply?) throws {
-        if dataReply?.code == 354 {
-            note(.info, "aborting the DATA phase by closing the connection; nothing is delivered")
-            abort()
-        } else {
-            try? resetTransaction()
-        }
-    }
-
+    /// RSET now (RFC 5321 §4.1.1.5), for a caller that wants a clean state at once.
     func resetTransaction() throws {
         guard !isBroken else { return }
         _ = try execute(.rset, timeout: timeouts.command)
-    }
-
-    /// Streams the message through the DATA encoder (CRLF line ends, dot-stuffing, final dot)
-    /// in blocks; a failure to read the source aborts the connection so no truncated message
-    /// can ever be accepted.
-    private func stream(_ source: MessageDataSource) throws {
-        var encoder = DataEncoder()
-        var output: [UInt8] = []
-        output.reserveCapacity(Self.dataBlockSize + Self.dataBlockSize / 8)
-        var total = 0
-        while true {
-            let chunk: [UInt8]
-            do {
-                chunk = try source.read(maxLength: Self.dataBlockSize)
-            } catch {
-                abort()
-                throw error
-            }
-            if chunk.isEmpty { break }
-            total += chunk.count
-            encoder.encode(chunk, into: &output)
-            if output.count >= Self.dataBlockSize {
-                try write(output, timeout: timeouts.dataBlock, operation: "the message data")
-                output.removeAll(keepingCapacity: true)
-            }
-        }
-        encoder.finish(into: &output)
-        note(.client, "<message: \(total) octets>")
-        note(.client, ".")
-        try write(output, timeout: timeouts.dataBlock, operation: "the message data")
+        needsReset = false
     }
 }
 

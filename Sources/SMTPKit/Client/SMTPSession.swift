@@ -31,6 +31,11 @@ package final class SMTPSession: @unchecked Sendable {
     /// Set when the connection can no longer carry commands (aborted DATA, protocol breach,
     /// a 421 from the server, RFC 5321 §3.8).
     package internal(set) var isBroken = false
+    /// A refused transaction is still open at the server: the next one starts with RSET,
+    /// in the same write as its MAIL (RFC 2920 §3.1), rather than costing a round trip now.
+    var needsReset = false
+    /// QUIT went out with the last message (RFC 2920 §3.1) and the connection is closed.
+    var hasQuit = false
 
     init(configuration: SMTPClientConfiguration, connection: Connection, transcript: TranscriptHandler?, logger: Logger) {
         self.configuration = configuration
@@ -144,10 +149,21 @@ package final class SMTPSession: @unchecked Sendable {
 
     /// Ends the session: QUIT, a short wait for 221 (whose absence is not an error), close.
     func quit() {
-        if !isBroken {
+        if !isBroken && !hasQuit {
             _ = try? execute(.quit, timeout: timeouts.quit)
         }
         connection.close()
+    }
+
+    /// The next block of a message's data. A source that cannot be read aborts the
+    /// connection, so no truncated message can ever be accepted.
+    func read(_ source: MessageDataSource) throws -> [UInt8] {
+        do {
+            return try source.read(maxLength: Self.dataBlockSize)
+        } catch {
+            abort()
+            throw error
+        }
     }
 
     /// Drops the connection without QUIT: the only way to abandon a DATA phase

@@ -36,6 +36,8 @@ extension Command {
             }
         case .authResponse(let response):
             try Self.check(response, field: "AUTH response", allowEmpty: true, allowWhitespace: true)
+        case .bdat(let size, _):
+            if size < 0 { throw SMTPProtocolError.invalidArgument(field: "BDAT size", reason: "is negative (\(size))") }
         case .data, .rset, .noop, .quit, .startTLS:
             break
         }

@@ -16,6 +16,9 @@ public enum Command: Sendable, Equatable {
     case rcpt(to: String, parameters: [RecipientParameter])
     /// `DATA` — the message follows after a 354 reply (RFC 5321 §4.1.1.4).
     case data
+    /// `BDAT size [LAST]` — the next `size` octets are message data, sent right after the
+    /// line; `LAST` ends the message (RFC 3030 §2). Only when the server offers CHUNKING.
+    case bdat(size: Int, last: Bool)
     /// `RSET` — abort the current mail transaction (RFC 5321 §4.1.1.5).
     case rset
     /// `NOOP` (RFC 5321 §4.1.1.9).
@@ -36,7 +39,7 @@ public enum Command: Sendable, Equatable {
     public static let maxAuthLineLength = 12_288
 
     /// The command's name for messages and logs: `EHLO`, `HELO`, `MAIL FROM`, `RCPT TO`, `DATA`,
-    /// `RSET`, `NOOP`, `QUIT`, `STARTTLS`, `AUTH`, or `AUTH response`.
+    /// `BDAT`, `RSET`, `NOOP`, `QUIT`, `STARTTLS`, `AUTH`, or `AUTH response`.
     public var name: String {
         switch self {
         case .ehlo: "EHLO"
@@ -44,6 +47,7 @@ public enum Command: Sendable, Equatable {
         case .mail: "MAIL FROM"
         case .rcpt: "RCPT TO"
         case .data: "DATA"
+        case .bdat: "BDAT"
         case .rset: "RSET"
         case .noop: "NOOP"
         case .quit: "QUIT"
@@ -100,6 +104,7 @@ public enum Command: Sendable, Equatable {
         case .mail(let from, let parameters): Self.withParameters("MAIL FROM:<\(from)>", parameters.map(\.text))
         case .rcpt(let to, let parameters): Self.withParameters("RCPT TO:<\(to)>", parameters.map(\.text))
         case .data: "DATA"
+        case .bdat(let size, let last): last ? "BDAT \(size) LAST" : "BDAT \(size)"
         case .rset: "RSET"
         case .noop: "NOOP"
         case .quit: "QUIT"

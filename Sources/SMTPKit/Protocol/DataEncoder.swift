@@ -8,18 +8,23 @@
 /// 2. A line starting with `.` gets another `.` in front (dot-stuffing, RFC 5321 §4.5.2).
 /// 3. ``finish(into:)`` ends an unterminated last line and appends `.` CRLF.
 ///
+/// For BDAT (RFC 3030 §2) an encoder made with `dotStuffing: false` does step 1 only and
+/// ends with the line end, no dot: chunks are counted in octets, so a line `.` means nothing.
+///
 /// The state (line start, a pending CR) is carried across calls, so the output is the same
 /// however the input is split into chunks. Use one encoder per message.
 public struct DataEncoder: Sendable {
     private var atLineStart = true
     private var pendingCR = false
+    private let stuffsDots: Bool
 
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
     private static let dot = UInt8(ascii: ".")
 
-    /// Creates an encoder at the start of a message.
-    public init() {}
+    /// Creates an encoder at the start of a message: for DATA (dot-stuffing, final dot), or
+    /// with `dotStuffing: false` for BDAT chunks (line ends only, no final dot).
+    public init(dotStuffing: Bool = true) { stuffsDots = dotStuffing }
 
     /// Encodes one chunk of the message, appending to `output`.
     public mutating func encode(_ chunk: [UInt8], into output: inout [UInt8]) {
@@ -38,13 +43,14 @@ public struct DataEncoder: Sendable {
     }
 
     /// Ends the data: a CRLF after an unterminated last line (or a pending CR), then `.` CRLF
-    /// (RFC 5321 §4.1.1.4). An empty message encodes as just `.` CRLF.
+    /// (RFC 5321 §4.1.1.4). An empty message encodes as just `.` CRLF; without dot-stuffing
+    /// (BDAT) the end is the line end alone, and an empty message is empty.
     public mutating func finish(into output: inout [UInt8]) {
         if pendingCR || !atLineStart {
             appendLineEnd(to: &output)
         }
         pendingCR = false
-        output.append(contentsOf: [Self.dot, Self.cr, Self.lf])
+        if stuffsDots { output.append(contentsOf: [Self.dot, Self.cr, Self.lf]) }
     }
 
     private mutating func encode(buffer: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
@@ -73,7 +79,7 @@ public struct DataEncoder: Sendable {
                 continue
             }
             if atLineStart {
-                if byte == Self.dot { output.append(Self.dot) }
+                if byte == Self.dot && stuffsDots { output.append(Self.dot) }
                 atLineStart = false
             }
             // Copy the whole run up to the next CR or LF at once.

@@ -79,6 +79,17 @@ public struct LineBuffer: Sendable {
         return line
     }
 
+    /// Removes and returns up to `count` buffered bytes as they are, line ends and all: the
+    /// data of a BDAT chunk, which is counted in octets, not lines (RFC 3030 §2).
+    public mutating func take(upTo count: Int) -> [UInt8] {
+        let end = min(storage.count, readIndex + max(0, count))
+        let bytes = Array(storage[readIndex..<end])
+        readIndex = end
+        scanIndex = max(scanIndex, readIndex)
+        if readIndex == storage.count { removeAll() }
+        return bytes
+    }
+
     /// Discards everything buffered, e.g. when the connection is reset or upgraded to TLS.
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)

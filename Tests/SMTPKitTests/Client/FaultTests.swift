@@ -247,8 +247,8 @@ struct FaultTests {
         }
         defer { server.stop() }
         // SMTPKitServer's fault replaces the 354 but the server then reads message data anyway
-        // (see ServerDialogueTests), so it may never answer the RSET: a short timeout keeps
-        // the test fast, and the RSET is checked in the raw bytes the server received.
+        // (see ServerDialogueTests), so it may never answer the QUIT: a short timeout keeps
+        // the test fast, and the QUIT is checked in the raw bytes the server received.
         let client = SMTPClient(configuration: ClientFixture.configuration(for: server, tlsMode: .plaintext, timeouts: .uniform(1)))
 
         let error = try await #require(throws: SMTPError.self) {
@@ -260,7 +260,7 @@ struct FaultTests {
         #expect(error.isTransient)
         #expect(error.description.contains("Queue full"))
         let session = try #require(ClientFixture.finishedSessions(server).first)
-        #expect(Bytes.contains(session.received, Bytes.utf8("DATA\r\nRSET\r\n")))  // the transaction is reset
+        #expect(Bytes.contains(session.received, Bytes.utf8("DATA\r\nQUIT\r\n")))  // nothing follows: QUIT, no data
         #expect(server.messages.isEmpty)
     }
 

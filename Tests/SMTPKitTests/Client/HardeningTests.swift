@@ -63,7 +63,9 @@ import SMTPKitServer
         let error = try await #require(throws: SMTPError.self) { try await client.send(try ClientFixture.message()) }
 
         #expect(error.kind == .unexpectedReply)
-        #expect(!ClientFixture.allLines(server).contains("QUIT"))  // the server may still be in DATA
+        // QUIT went with the final dot (RFC 2920 §3.1) and nothing follows it: the client hangs up.
+        let session = try #require(ClientFixture.finishedSessions(server).first)
+        #expect(String(decoding: session.received, as: UTF8.self).hasSuffix("\r\n.\r\nQUIT\r\n"))
     }
 
     @Test func eightBitRawDataIsNotSentToAServerWithout8BITMIME() async throws {

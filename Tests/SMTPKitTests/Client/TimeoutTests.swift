@@ -81,7 +81,8 @@ struct TimeoutTests {
         #expect(error.description.contains("timed out"))
         let session = try #require(ClientFixture.finishedSessions(server).first)
         #expect(server.messages.isEmpty)
-        #expect(!session.lines.contains("QUIT"))  // a broken session does not pretend to end politely
+        // QUIT went in the same write as the final dot (RFC 2920 §3.1); nothing was sent after it.
+        #expect(String(decoding: session.received, as: UTF8.self).hasSuffix("\r\n.\r\nQUIT\r\n"))
     }
 
     @Test func silenceAfterQuitStillCountsAsSent() async throws {

@@ -54,6 +54,14 @@ struct DataEncoderTests {
         #expect(S.encodeData(bytes, cuts: Array(0...bytes.count)) == S.bytes(expected))
     }
 
+    /// BDAT (RFC 3030 §2): the same line ends, no dot-stuffing, no final dot, however it is cut.
+    @Test("for BDAT: line ends normalised, dots left alone, no terminator", arguments: examples)
+    func chunked(input: String, expected: String) {
+        let bytes = S.bytes(input)
+        #expect(S.encodeData(bytes, dotStuffing: false) == S.normalised(bytes))
+        #expect(S.encodeData(bytes, cuts: Array(0...bytes.count), dotStuffing: false) == S.normalised(bytes))
+    }
+
     @Test("8-bit and NUL bytes pass through unchanged")
     func eightBit() {
         let body: [UInt8] = [0xC3, 0xA6, 0x00, 0xFF, 0x2E, 0x0D, 0x0A, 0x2E, 0xFE]

@@ -28,8 +28,8 @@ enum ProtocolTestSupport {
     }
 
     /// Encodes `input` as DATA in chunks that end at the given cut positions, then finishes.
-    static func encodeData(_ input: [UInt8], cuts: [Int] = []) -> [UInt8] {
-        var encoder = DataEncoder()
+    static func encodeData(_ input: [UInt8], cuts: [Int] = [], dotStuffing: Bool = true) -> [UInt8] {
+        var encoder = DataEncoder(dotStuffing: dotStuffing)
         var output: [UInt8] = []
         var start = 0
         for cut in cuts.sorted() + [input.count] where cut >= start {
