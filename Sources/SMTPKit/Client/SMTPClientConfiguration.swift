@@ -24,6 +24,8 @@ public struct SMTPClientConfiguration: Sendable {
     public var timeouts: SMTPTimeouts
     /// Send to the accepted recipients when some are refused (instead of sending nothing).
     public var allowPartialDelivery: Bool
+    /// What a bulk send keeps to: messages per connection, messages per minute.
+    public var limits = SendingLimits()
 
     /// A configuration for `host`. An unset `port` or `tlsMode` follows from the other
     /// (``TLSMode/resolve(port:mode:)``, RFC 8314 §3): neither set means 587 with STARTTLS,

@@ -106,10 +106,12 @@ public final class SMTPConnection: Sendable {
     /// Sends what `source` gives until it runs dry or the connection fails, reporting each
     /// message as its outcome is known (on the connection's I/O thread). With `quitAtEnd`, QUIT
     /// goes in the same write as the last end of data and the connection is then closed.
+    /// - Returns: true when the connection ended with QUIT, false when it is still open or failed.
+    @discardableResult
     func sendAll(from source: OutgoingSource & Sendable, quitAtEnd: Bool,
-                 report: @escaping @Sendable (OutgoingItem, Result<DeliveryReport, any Error>, _ connectionLost: Bool) -> Void) async throws {
+                 report: @escaping @Sendable (OutgoingItem, Result<DeliveryReport, any Error>, _ connectionLost: Bool) -> Void) async throws -> Bool {
         let session = self.session, state = self.state
-        try await BlockingIO.run(on: thread) { hook in
+        return try await BlockingIO.run(on: thread) { hook in
             if let (reason, cause) = state.unusable { throw SMTPError.connectionUnusable(reason, underlying: cause) }
             hook.watch(session.connection.socket)
             var lastFailure: (any Error)?
@@ -122,6 +124,7 @@ public final class SMTPConnection: Sendable {
             } else if session.isBroken {
                 state.markBroken(by: lastFailure ?? SMTPError.connectionUnusable("the connection failed"), lastReply: session.lastReply)
             }
+            return session.hasQuit
         }
     }
 

@@ -4,6 +4,8 @@ struct OutgoingItem: Sendable {
     let content: MessageContent
     let envelope: Envelope
     let tag: Int
+    /// How many times it has been handed to a connection, this one included.
+    var attempts = 1
 }
 
 /// Where a session's pipeline takes its messages from, one at a time (RFC 2920 §3.1: the next
