@@ -51,35 +51,11 @@ for i in \$(seq $COUNT); do
 done
 EOF
 
-results=()
-measure() {  # name, command…
-    local name="$1" start end; shift
-    start=$(date +%s.%N)
-    if "$@" >"$work/out.txt" 2>&1; then
-        end=$(date +%s.%N)
-        results+=("$name|$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
-        echo "   $name: done"
-    else
-        echo "   $name FAILED:"; tail -5 "$work/out.txt" | sed 's/^/     /'
-        results+=("$name|failed")
-    fi
-}
-
 echo "== $COUNT messages of about 1 KiB into smtp-sink on 127.0.0.1:$PORT"
-measure "SMTPKit withConnection (smtpkit-example)" "$EXAMPLE" "$work/config.toml" sink a@bench.test b@bench.test "$COUNT" bench
-measure "smtpkit send, one process per message" sh "$work/per-process.sh" "$body"
-measure "Python smtplib, one connection" python3 "$work/smtplib_send.py" "$PORT" "$COUNT" "$body"
-measure "smtp-source -s1 -d (C, one connection)" /usr/sbin/smtp-source -s 1 -d -m "$COUNT" -l 1024 \
+bench_measure "SMTPKit withConnection (smtpkit-example)" "$EXAMPLE" "$work/config.toml" sink a@bench.test b@bench.test "$COUNT" bench
+bench_measure "smtpkit send, one process per message" sh "$work/per-process.sh" "$body"
+bench_measure "Python smtplib, one connection" python3 "$work/smtplib_send.py" "$PORT" "$COUNT" "$body"
+bench_measure "smtp-source -s1 -d (C, one connection)" /usr/sbin/smtp-source -s 1 -d -m "$COUNT" -l 1024 \
     -f a@bench.test -t b@bench.test 127.0.0.1:"$PORT"
 
-echo
-echo "| sender | seconds | msg/s | × withConnection |"
-echo "|---|---:|---:|---:|"
-base=""
-for row in "${results[@]}"; do
-    IFS='|' read -r name seconds <<<"$row"
-    if [[ $seconds == failed ]]; then echo "| $name | failed | | |"; continue; fi
-    [[ -z $base ]] && base=$(awk -v c="$COUNT" -v s="$seconds" 'BEGIN { print c / s }')
-    awk -v n="$name" -v s="$seconds" -v c="$COUNT" -v b="$base" \
-        'BEGIN { printf "| %s | %.2f | %.0f | %.2f |\n", n, s, c / s, (c / s) / b }'
-done
+bench_table "$COUNT" "withConnection"

@@ -49,23 +49,37 @@ struct Send: AsyncParsableCommand {
     var readRecipients = false
     @Flag(help: ConnectionOptions.help("allow_partial"))
     var allowPartial = false
+    @Option(help: "Send every .eml file of this folder, or every message of this mbox file; each message's To, Cc and Bcc are its recipients (like -t).")
+    var messages: String?
+    @Option(name: .customLong("repeat"), help: "Send the message this many times (a load test, like smtp-source).")
+    var repeatCount = 1
+    @Option(help: "Connections to send over at once (default 1), each pipelined across messages.")
+    var connections = 1
+    @Option(help: "Write one JSON line per message to this file: index, id, recipients, status, reply.")
+    var report: String?
+
+    /// True when more than one message may go, or the run reports per message.
+    var isBulk: Bool { messages != nil || repeatCount != 1 || connections != 1 || report != nil }
 
     /// True when a complete message is sent rather than composed.
-    var isRaw: Bool { messageFile != nil || readRecipients }
+    var isRaw: Bool { messageFile != nil || readRecipients || messages != nil }
 
     func validate() throws {
-        let bodies = [body != nil, bodyFile != nil, messageFile != nil].filter { $0 }.count
-        if bodies > 1 { throw ValidationError("give only one of --body, --body-file, --message-file") }
+        let bodies = [body != nil, bodyFile != nil, messageFile != nil, messages != nil].filter { $0 }.count
+        if bodies > 1 { throw ValidationError("give only one of --body, --body-file, --message-file, --messages") }
+        if repeatCount < 1 { throw ValidationError("--repeat \(repeatCount): give a number of times, 1 or more") }
+        if !(1...100).contains(connections) { throw ValidationError("--connections \(connections): give a number from 1 to 100") }
+        if messages != nil && repeatCount != 1 { throw ValidationError("--repeat sends one message many times; it cannot be used with --messages") }
         if isRaw {
             let composing = [("--subject", subject != nil), ("--body", body != nil), ("--body-file", bodyFile != nil),
                              ("--html-file", htmlFile != nil), ("--attach", !attach.isEmpty), ("--header", !header.isEmpty),
                              ("--reply-to", !replyTo.isEmpty), ("--in-reply-to", inReplyTo != nil),
                              ("--references", !references.isEmpty)]
             if let flag = composing.first(where: \.1)?.0 {
-                throw ValidationError("\(flag) cannot be used with --message-file or --read-recipients (the message has its own headers)")
+                throw ValidationError("\(flag) cannot be used with --message-file, --messages or --read-recipients (the message has its own headers)")
             }
         }
-        if !readRecipients && to.isEmpty && cc.isEmpty && bcc.isEmpty {
+        if !readRecipients && messages == nil && to.isEmpty && cc.isEmpty && bcc.isEmpty {
             throw ValidationError("no recipient: give at least one --to, --cc or --bcc (or --read-recipients)")
         }
     }
@@ -74,11 +88,10 @@ struct Send: AsyncParsableCommand {
         var loader = ProfileLoader(options: connection)
         if allowPartial { loader.flags.allowPartial = true }
         let profile = try loader.profile()
+        if isBulk { return try await runBulk(loader: loader, profile: profile) }
         let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
         let configuration = try loader.configuration(profile)
-        if !configuration.tls.verifiesCertificate {
-            Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
-        }
+        warnIfInsecure(configuration)
         let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let report = try await client.send(content, envelope: envelope)
         for refused in report.refused {
@@ -87,5 +100,11 @@ struct Send: AsyncParsableCommand {
         let security = report.tls.map { " (\($0.protocolVersion))" } ?? " (unencrypted)"
         let count = report.accepted.count
         Terminal.out("sent to \(count) recipient\(count == 1 ? "" : "s") via \(configuration.host):\(configuration.port)\(security): \(report.finalReply)")
+    }
+
+    func warnIfInsecure(_ configuration: SMTPClientConfiguration) {
+        if !configuration.tls.verifiesCertificate {
+            Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
+        }
     }
 }

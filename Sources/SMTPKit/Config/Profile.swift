@@ -40,6 +40,10 @@ public struct Profile: Sendable, Equatable {
     public var timeout: Double?
     /// Send to the accepted recipients when some are refused (`allow_partial`, `--allow-partial`).
     public var allowPartial: Bool?
+    /// The most messages on one connection of a bulk send (`max_messages_per_connection`).
+    public var maxMessagesPerConnection: Int?
+    /// The most messages a bulk send starts in any minute (`messages_per_minute`; Microsoft 365: 30).
+    public var messagesPerMinute: Int?
     /// The OAuth2 provider (`oauth_provider`): `microsoft` (the default), `google` or `custom`.
     public var oauthProvider: OAuthProvider.Kind?
     /// The application (client) id registered with the provider (`oauth_client_id`).
@@ -80,6 +84,8 @@ public struct Profile: Sendable, Equatable {
         helo: String? = nil,
         timeout: Double? = nil,
         allowPartial: Bool? = nil,
+        maxMessagesPerConnection: Int? = nil,
+        messagesPerMinute: Int? = nil,
         oauthProvider: OAuthProvider.Kind? = nil,
         oauthClientID: String? = nil,
         oauthTenant: String? = nil,
@@ -106,6 +112,8 @@ public struct Profile: Sendable, Equatable {
         self.helo = helo
         self.timeout = timeout
         self.allowPartial = allowPartial
+        self.maxMessagesPerConnection = maxMessagesPerConnection
+        self.messagesPerMinute = messagesPerMinute
         self.oauthProvider = oauthProvider
         self.oauthClientID = oauthClientID
         self.oauthTenant = oauthTenant

@@ -66,6 +66,10 @@ public struct ProfileSetting: Sendable {
         text("helo", \.helo, "Name to send in EHLO/HELO (default: this host's FQDN or an address literal).", rule: heloRule),
         seconds("timeout", \.timeout, "Seconds to wait for the connection and for each whole reply (default: RFC 5321's per-phase limits).", rule: timeoutRule),
         boolean("allow_partial", \.allowPartial, "When some recipients are refused, send to the accepted ones anyway."),
+        integer("max_messages_per_connection", \.maxMessagesPerConnection,
+                "Bulk sends: the most messages on one connection before a new one is opened (default: no limit).", rule: countRule),
+        integer("messages_per_minute", \.messagesPerMinute,
+                "Bulk sends: the most messages started in any minute (Microsoft 365 allows 30; default: no limit).", rule: countRule),
         choice("oauth_provider", \.oauthProvider, "OAuth2 provider for auth = oauth2: microsoft (default) | google | custom."),
         text("oauth_client_id", \.oauthClientID, "The application (client) id registered with the OAuth2 provider."),
         text("oauth_tenant", \.oauthTenant, "Microsoft Entra tenant: common (default), organizations, or a tenant id or domain."),
@@ -91,6 +95,11 @@ public struct ProfileSetting: Sendable {
     private static func portRule(_ value: SettingValue) -> String? {
         guard case .integer(let port) = value else { return nil }
         return (1...65_535).contains(port) ? nil : "\(port) is not a TCP port; use a number from 1 to 65535"
+    }
+
+    private static func countRule(_ value: SettingValue) -> String? {
+        guard case .integer(let count) = value else { return nil }
+        return count >= 1 ? nil : "\(count) is not a number of messages; use 1 or more"
     }
 
     private static func environmentNameRule(_ value: SettingValue) -> String? {

@@ -45,6 +45,7 @@ extension SMTPClientConfiguration {
             heloName: profile.helo,
             timeouts: profile.timeout.map(SMTPTimeouts.uniform) ?? SMTPTimeouts(),
             allowPartialDelivery: profile.allowPartial ?? false)
+        limits = SendingLimits(messagesPerConnection: profile.maxMessagesPerConnection, messagesPerMinute: profile.messagesPerMinute)
         guard auth != .disabled else { return }
         // A profile with an OAuth2 client logs in with its stored OAuth2 login under `auto` too.
         if auth == .oauth2 || (auth == .auto && profile.oauthClientID != nil) {

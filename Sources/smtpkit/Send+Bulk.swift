@@ -1,0 +1,148 @@
+import Foundation
+import SMTPKit
+
+extension Send {
+    /// `--messages`, `--repeat`, `--connections`, `--report`: many messages through
+    /// ``SMTPClient/send(_:connections:)``, a progress line on a terminal, a report at the end.
+    func runBulk(loader: ProfileLoader, profile: Profile) async throws {
+        let batch = try bulkMessages(profile: profile)
+        let configuration = try loader.configuration(profile)
+        warnIfInsecure(configuration)
+        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
+        let reportFile = try report.map { try BulkReportFile(path: $0) }
+        let progress = BulkProgress(total: batch.total)
+        let send = client.send(batch.messages, connections: connections)
+        let interrupt = InterruptHandler { send.stop() }
+        defer { interrupt.cancel() }
+
+        var failures: [(SendResult, String)] = []
+        do {
+            for try await result in send {
+                let why = result.outcome.failure.map { batch.problems.reason(for: result.index) ?? "\($0)" }
+                progress.record(result)
+                reportFile?.write(result, id: batch.name(result.index), problem: why)
+                if let why { failures.append((result, why)) }
+            }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        for (result, why) in failures.prefix(20) {
+            Terminal.error("smtpkit: message \(result.index + 1) (\(batch.name(result.index))): \(why)")
+        }
+        if failures.count > 20 { Terminal.error("smtpkit: … and \(failures.count - 20) more failures\(report == nil ? "; --report FILE lists every message" : " (see \(report!))")") }
+        Terminal.out(progress.summary(server: "\(configuration.host):\(configuration.port)"))
+        if interrupt.fired { throw CLIError(code: 130, description: "interrupted: \(progress.sent) sent; nothing was sent twice, and messages not listed as sent were not sent") }
+        if let code = Self.exitCode(for: failures.map(\.0)) {
+            throw CLIError(code: code, description: "\(failures.count) of \(progress.done) messages were not sent")
+        }
+    }
+
+    /// 0 when every message went; else the most serious code among the failures: any
+    /// permanent one (a 5xx, a bad message) before a temporary one (75).
+    static func exitCode(for failures: [SendResult]) -> Int32? {
+        let codes = failures.compactMap { $0.outcome.failure.map { ExitStatus.code(for: $0) ?? ExitStatus.software } }
+        guard !codes.isEmpty else { return nil }
+        return codes.filter { $0 != ExitStatus.temporaryFailure }.max() ?? ExitStatus.temporaryFailure
+    }
+
+    /// The messages to send, read lazily: a folder's files, an mbox's messages, or one
+    /// message `--repeat` times.
+    func bulkMessages(profile: Profile) throws -> BulkMessages {
+        let problems = ProblemTable()
+        let explicit = try mailboxes(to, flag: "--to") + (try mailboxes(cc, flag: "--cc")) + (try mailboxes(bcc, flag: "--bcc"))
+        let flagSender = try from.map { try mailbox($0, flag: "--from") }
+        let profileSender = try profile.from.map { try mailbox($0, flag: "from (profile)") }
+        if let messages {
+            let folder = try MessageFolder(path: messages)
+            let iterator = LockedIterator(try folder.makeIterator())
+            let stream = AsyncThrowingStream<OutgoingMessage, any Error> {
+                guard let (index, (name, open)) = iterator.next() else { return nil }
+                do {
+                    let raw = try open()
+                    guard let sender = flagSender ?? raw.headers.envelopeSender ?? profileSender else {
+                        throw CLIError.usage("no sender: it has no From header, and neither --from nor the profile's from is set")
+                    }
+                    let recipients = Mailbox.uniqued(raw.headers.recipients + explicit)
+                    if recipients.isEmpty { throw CLIError.usage("it has no To, Cc or Bcc recipient (and none was given with --to)") }
+                    return OutgoingMessage(.source(raw), envelope: Envelope(sender: sender, recipients: recipients))
+                } catch {
+                    // Reported as this message's failure; the others go on. The empty envelope
+                    // makes the pool refuse it before anything is sent.
+                    problems.record(index, "\(name): \(error)")
+                    return OutgoingMessage(.bytes([]), envelope: Envelope(sender: nil, recipients: []))
+                }
+            }
+            let isMbox = !folder.isDirectory
+            return BulkMessages(messages: stream, total: folder.count, problems: problems) { index in
+                isMbox ? "mbox #\(index + 1)" : (folder.files[index] as NSString).lastPathComponent
+            }
+        }
+        let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
+        let reusable = try Self.reusable(content)
+        let copies = LockedIterator(AnyIterator((0..<repeatCount).makeIterator()))
+        let stream = AsyncThrowingStream<OutgoingMessage, any Error> {
+            copies.next().map { _ in OutgoingMessage(reusable, envelope: envelope) }
+        }
+        return BulkMessages(messages: stream, total: repeatCount, problems: problems) { "#\($0 + 1)" }
+    }
+
+    /// Content that can be sent more than once: a stream (a raw message, standard input) is
+    /// read into memory once.
+    static func reusable(_ content: MessageContent) throws -> MessageContent {
+        guard case .source(let source) = content else { return content }
+        var bytes: [UInt8] = []
+        while true {
+            let chunk = try source.read(maxLength: 1 << 16)
+            if chunk.isEmpty { return .bytes(bytes) }
+            bytes += chunk
+        }
+    }
+}
+
+/// What a bulk run sends, and how to name each message in reports.
+struct BulkMessages {
+    let messages: AsyncThrowingStream<OutgoingMessage, any Error>
+    /// How many, when known before reading them all.
+    let total: Int?
+    /// Why a message could not even be made (read in the report instead of the pool's words).
+    let problems: ProblemTable
+    /// The file name, `mbox #n` or `#n` of the message at an index.
+    let name: @Sendable (Int) -> String
+}
+
+/// Why messages that could not be read failed, by index.
+final class ProblemTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reasons: [Int: String] = [:]
+
+    func record(_ index: Int, _ reason: String) { lock.withLock { reasons[index] = reason } }
+    func reason(for index: Int) -> String? { lock.withLock { reasons[index] } }
+}
+
+/// An iterator the message stream's producer can call from any task, one call at a time;
+/// it numbers what it hands out from 0.
+final class LockedIterator<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var base: AnyIterator<Element>
+    private var index = 0
+
+    init(_ base: AnyIterator<Element>) { self.base = base }
+
+    func next() -> (Int, Element)? {
+        lock.withLock {
+            guard let element = base.next() else { return nil }
+            defer { index += 1 }
+            return (index, element)
+        }
+    }
+}
+
+extension Result {
+    /// The error of a failure.
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import SMTPKitServer
+import Testing
+
+/// `smtpkit send --repeat/--connections/--messages/--report`: many messages in one run, a
+/// report line per message, the exit code of the most serious failure.
+@Suite("send many messages")
+struct BulkSendCLITests {
+    static func folder(_ files: [String: String]) throws -> String {
+        let path = NSTemporaryDirectory() + "smtpkit-bulk-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8) }
+        return path
+    }
+
+    static func reportLines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("--repeat 50 --connections 2: every copy arrives once, one report line each, exit 0")
+    func repeatWithReport() async throws {
+        let server = try TestServer { $0.tls = .none }
+        defer { server.stop() }
+        let report = NSTemporaryDirectory() + "smtpkit-report-\(UUID().uuidString).jsonl"
+        defer { try? FileManager.default.removeItem(atPath: report) }
+
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none"] + Mail.basic()
+                                       + ["--repeat", "50", "--connections", "2", "--report", report])
+
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.hasPrefix("sent 50 of 50 messages via 127.0.0.1:\(server.port)"), "\(result)")
+        #expect(server.messages.count == 50)
+        let lines = try Self.reportLines(report)
+        #expect(lines.count == 50)
+        #expect(Set(lines.compactMap { $0["index"] as? Int }) == Set(0..<50))
+        #expect(lines.allSatisfy { $0["status"] as? String == "sent" && ($0["reply"] as? String)?.hasPrefix("250") == true })
+    }
+
+    @Test("--messages FOLDER: each .eml to its own recipients; a refused one is reported and sets the exit code")
+    func folderWithARefusal() async throws {
+        let server = try TestServer {
+            $0.tls = .none
+            $0.refusedRecipients = ["nosuch@example.net": "550 5.1.1 User unknown"]
+        }
+        defer { server.stop() }
+        let folder = try Self.folder([
+            "1.eml": "From: a@example.org\nTo: one@example.net\nBcc: hidden@example.net\nSubject: one\n\nbody 1\n",
+            "2.eml": "From: a@example.org\nTo: nosuch@example.net\nSubject: two\n\nbody 2\n",
+            "3.eml": "From: a@example.org\nTo: three@example.net\nSubject: three\n\n.\nbody 3\n",
+            "notes.txt": "not a message",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let report = folder + "/report.jsonl"
+
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none", "--messages", folder, "--report", report])
+
+        #expect(result.status == 65, "a permanent refusal: \(result)")
+        #expect(result.stdout.hasPrefix("sent 2 of 3 messages"), "\(result)")
+        #expect(result.stderr.contains("message 2 (2.eml)"), "\(result)")
+        #expect(result.stderr.contains("550 5.1.1"), "\(result)")
+        #expect(server.messages.map(\.recipients) == [["one@example.net", "hidden@example.net"], ["three@example.net"]])
+        #expect(!server.messages[0].text.contains("Bcc:"), "Bcc is removed, as with -t")
+        #expect(server.messages[1].text.contains("\r\n.\r\nbody 3"), "a lone dot line arrives as it was")
+        let statuses = try Self.reportLines(report).map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") }
+        #expect(statuses.sorted { $0.0 < $1.0 }.map(\.1) == ["sent", "failed", "sent"])
+    }
+
+    @Test("--messages MBOX: messages split at From lines, >From unquoted")
+    func mbox() async throws {
+        let server = try TestServer { $0.tls = .none }
+        defer { server.stop() }
+        let folder = try Self.folder(["box": """
+            From a@example.org Mon Dec  1 10:00:00 2026
+            From: a@example.org
+            To: b@example.net
+            Subject: first
+
+            >From the start
+            line
+
+            From a@example.org Mon Dec  1 10:01:00 2026
+            From: a@example.org
+            To: c@example.net
+            Subject: second
+
+            two
+
+            """])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none", "--messages", folder + "/box"])
+
+        #expect(result.status == 0, "\(result)")
+        #expect(server.messages.map(\.recipients) == [["b@example.net"], ["c@example.net"]])
+        #expect(server.messages.first?.text.contains("\r\nFrom the start\r\nline\r\n") == true)
+        #expect(server.messages.first?.text.hasSuffix("line\r\n") == true, "the separator's blank line is not part of the message")
+    }
+
+    @Test("a server that is down: every message reported, exit 75, nothing claimed sent")
+    func serverDown() async throws {
+        let server = try TestServer { $0.tls = .none }
+        let address = server.address
+        server.stop()
+        let result = try await CLI.run(["send"] + address + ["--tls", "none"] + Mail.basic() + ["--repeat", "3"])
+        #expect(result.status == 75, "\(result)")
+        #expect(result.stdout.hasPrefix("sent 0 of 3 messages"), "\(result)")
+    }
+
+    @Test("--repeat 0 and --connections 0 are usage errors")
+    func badCounts() async throws {
+        for flags in [["--repeat", "0"], ["--connections", "0"]] {
+            let result = try await CLI.run(["send", "--host", "127.0.0.1"] + Mail.basic() + flags)
+            #expect(result.status == 64, "\(flags): \(result)")
+        }
+    }
+}
