@@ -33,17 +33,6 @@ bench_start_sink "$PORT" 256
 
 body="$(head -c 900 /dev/zero | tr '\0' 'x' | fold -w 72)"
 printf '[profiles.sink]\nhost = "127.0.0.1"\nport = %s\ntls = "none"\ntimeout = 60\n' "$PORT" >"$work/config.toml"
-cat >"$work/smtplib_send.py" <<'EOF'
-import smtplib, sys
-from email.message import EmailMessage
-port, count, body = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-with smtplib.SMTP("127.0.0.1", port) as s:
-    for i in range(count):
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = "a@bench.test", "b@bench.test", f"bench {i}"
-        msg.set_content(body)
-        s.send_message(msg)
-EOF
 cat >"$work/per-process.sh" <<EOF
 for i in \$(seq $COUNT); do
     "$SMTPKIT_BIN" send --host 127.0.0.1 --port $PORT --tls none --from a@bench.test --to b@bench.test \\
@@ -54,7 +43,7 @@ EOF
 echo "== $COUNT messages of about 1 KiB into smtp-sink on 127.0.0.1:$PORT"
 bench_measure "SMTPKit withConnection (smtpkit-example)" "$EXAMPLE" "$work/config.toml" sink a@bench.test b@bench.test "$COUNT" bench
 bench_measure "smtpkit send, one process per message" sh "$work/per-process.sh" "$body"
-bench_measure "Python smtplib, one connection" python3 "$work/smtplib_send.py" "$PORT" "$COUNT" "$body"
+bench_measure "Python smtplib, one connection" python3 "$SCRIPT_DIR/bench/smtplib_send.py" "$PORT" "$COUNT" "$body"
 bench_measure "smtp-source -s1 -d (C, one connection)" /usr/sbin/smtp-source -s 1 -d -m "$COUNT" -l 1024 \
     -f a@bench.test -t b@bench.test 127.0.0.1:"$PORT"
 

@@ -29,17 +29,6 @@ fi
 
 bench_start_sink "$PORT" 256
 body="$(head -c 900 /dev/zero | tr '\0' 'x' | fold -w 72)"
-cat >"$work/smtplib_send.py" <<'PY'
-import smtplib, sys
-from email.message import EmailMessage
-port, count, body = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-with smtplib.SMTP("127.0.0.1", port) as s:
-    for i in range(count):
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = "a@bench.test", "b@bench.test", f"bench {i}"
-        msg.set_content(body)
-        s.send_message(msg)
-PY
 send=("$SMTPKIT_BIN" send --host 127.0.0.1 --port "$PORT" --tls none --from a@bench.test --to b@bench.test
       --subject bench --body "$body" --repeat "$COUNT")
 
@@ -50,5 +39,5 @@ bench_measure "smtp-source -s1 -d (C, 1 connection)" /usr/sbin/smtp-source -s 1 
     -f a@bench.test -t b@bench.test 127.0.0.1:"$PORT"
 bench_measure "smtp-source -s10 -d (C, 10 connections)" /usr/sbin/smtp-source -s 10 -d -m "$COUNT" -l 1024 \
     -f a@bench.test -t b@bench.test 127.0.0.1:"$PORT"
-bench_measure "Python smtplib, 1 connection" python3 "$work/smtplib_send.py" "$PORT" "$COUNT" "$body"
+bench_measure "Python smtplib, 1 connection" python3 "$SCRIPT_DIR/bench/smtplib_send.py" "$PORT" "$COUNT" "$body"
 bench_table "$COUNT" "smtpkit, 1 connection"
