@@ -629,7 +629,8 @@ TOML
         </dev/null >"$SK_OUT" 2>"$SK_ERR" || SK_RC=$?
     sk_rc 0 "three messages sent" || return 1
     expect_delivered bob '[c23] relay' 3 || return 1
-    postfix_session_has ' ehlo=1 mail=3 rcpt=3 data=3 quit=1 ' || return 1
+    # Postfix offers CHUNKING, so each message goes as BDAT … LAST (RFC 3030), pipelined.
+    postfix_session_has ' ehlo=1 mail=3 rcpt=3 bdat=3 quit=1 ' || return 1
 
     SK_CMD="smtpkit-example $config submission"
     SK_RC=0
@@ -637,7 +638,7 @@ TOML
         </dev/null >"$SK_OUT" 2>"$SK_ERR" || SK_RC=$?
     sk_rc 0 "three messages sent after one STARTTLS and one AUTH" || return 1
     expect_delivered bob '[c23] submission' 3 || return 1
-    postfix_session_has ' ehlo=2 starttls=1 auth=1 mail=3 rcpt=3 data=3 quit=1 '
+    postfix_session_has ' ehlo=2 starttls=1 auth=1 mail=3 rcpt=3 bdat=3 quit=1 '
 }
 
 # c24: an OAuth2 login against the test identity provider (device code), then sends through
