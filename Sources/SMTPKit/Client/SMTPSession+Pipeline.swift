@@ -90,7 +90,9 @@ extension SMTPSession {
                 let transaction: Transaction
                 var whole: [UInt8]?
                 let allOrNothing = item.envelope.recipients.count > 1 && !session.configuration.allowPartialDelivery
-                let dataInGroup = pipelining && (!allOrNothing || (mayAbandonLast && source.isExhausted))
+                // Hanging up abandons a DATA phase before its dot, but BDAT … LAST carries the whole
+                // message: with BDAT an all-or-nothing envelope always waits for its RCPT replies.
+                let dataInGroup = pipelining && (!allOrNothing || (mayAbandonLast && source.isExhausted && !session.capabilities.chunking))
                 do {
                     transaction = try session.prepare(item)
                     if transaction.chunked && dataInGroup { whole = try session.wholeChunk(of: transaction) }

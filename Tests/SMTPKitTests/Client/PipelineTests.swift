@@ -131,6 +131,23 @@ import SMTPKitServer
         #expect(server.messages.count == 1)
     }
 
+    /// Found by interop against Postfix: BDAT … LAST carries the whole message, so an
+    /// all-or-nothing envelope must wait for its RCPT replies before any data goes.
+    @Test func withChunkingOneRefusedRecipientStillSendsNothing() async throws {
+        let server = try Self.server(chunking: true) { $0.refusedRecipients = ["nosuch@example.net": "550 5.1.1 User unknown"] }
+        defer { server.stop() }
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bob@example.net", "nosuch@example.net"])
+
+        let error = try await #require(throws: SMTPError.self) {
+            try await Self.client(port: server.port).send(.message(try ClientFixture.message()), envelope: envelope)
+        }
+
+        #expect(error.kind == .recipientsRefused)
+        #expect(error.description.contains("nothing was sent"))
+        #expect(server.messages.isEmpty)
+        #expect(!(ClientFixture.finishedSessions(server).first?.lines ?? []).contains { $0.hasPrefix("BDAT") })
+    }
+
     // MARK: BDAT framing (RFC 3030 §2)
 
     static func sendRaw(_ bytes: [UInt8], chunking: Bool = true) async throws -> (SMTPServer, SessionRecord) {
