@@ -2,9 +2,10 @@ import Foundation
 import SMTPKit
 
 /// A TCP relay on `127.0.0.1` between a client and a server on `127.0.0.1:targetPort` that
-/// counts the client's round trips: every time the client sends after the server has spoken,
-/// it had been waiting for a reply. Pipelined commands (RFC 2920) written together are one
-/// turn; a client that waits for each reply takes a turn per command. With `delay`, each
+/// counts the client's round trips: each time the client sends after the server has spoken
+/// and the server answers, the client had waited for a reply. Pipelined commands (RFC 2920)
+/// written together are one round trip; a client that waits for each reply takes one per
+/// command. A last send that gets no answer (a TLS close_notify) is no round trip. With `delay`, each
 /// chunk is held that long in each direction (a slow link for latency benchmarks).
 ///
 /// It relays bytes as they are, TLS included, so it counts what a network would see.
@@ -19,6 +20,7 @@ public final class RoundTripProxy: @unchecked Sendable {
     private var stopped = false
     private var turns = 0
     private var lastFromClient: [ObjectIdentifier: Bool] = [:]
+    private var awaitingAnswer: Set<ObjectIdentifier> = []
 
     /// Starts relaying to `127.0.0.1:targetPort`; `delay` seconds each way per chunk.
     public init(targetPort: Int, delay: Double = 0) throws {
@@ -68,7 +70,8 @@ public final class RoundTripProxy: @unchecked Sendable {
             }) ?? 0
             guard count > 0 else { break }
             lock.withLock {
-                if fromClient && lastFromClient[key] != true { turns += 1 }
+                if fromClient && lastFromClient[key] != true { awaitingAnswer.insert(key) }
+                if !fromClient && awaitingAnswer.remove(key) != nil { turns += 1 }
                 lastFromClient[key] = fromClient
             }
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }

@@ -3,7 +3,7 @@ import SMTPKit
 
 extension Send {
     /// `--messages`, `--repeat`, `--connections`, `--report`: many messages through
-    /// ``SMTPClient/send(_:connections:)``, a progress line on a terminal, a report at the end.
+    /// ``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``, a progress line on a terminal, a report at the end.
     func runBulk(loader: ProfileLoader, profile: Profile) async throws {
         let batch = try bulkMessages(profile: profile)
         let configuration = try loader.configuration(profile)

@@ -1,5 +1,5 @@
 /// A message to send with its envelope: what ``SMTPConnection/send(_:)-([OutgoingMessage])`` and
-/// ``SMTPClient/send(_:connections:)`` take.
+/// ``SMTPClient/send(_:connections:)-([OutgoingMessage],_)`` take.
 public struct OutgoingMessage: Sendable {
     /// What goes after DATA (or in BDAT chunks).
     public var content: MessageContent

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The messages of one bulk send (``SMTPClient/send(_:connections:)``) waiting for a
+/// The messages of one bulk send (``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``) waiting for a
 /// connection: filled by the task that reads the caller's sequence, emptied by the
 /// connections' I/O threads. It is bounded — the reader waits while it is full — so a
 /// sequence of any length holds at most ``capacity`` messages in memory here.

@@ -19,9 +19,9 @@ extension SMTPClient {
     ///
     /// - **Back-pressure**: the sequence is read only as fast as the connections send; at most
     ///   a few messages per connection are held in memory, whatever its length.
-    /// - **Lost connections**: a 421 or a drop reconnects, with backoff, up to
-    ///   ``maxReconnects`` failures in a row; a message caught before its end of data went out
-    ///   is tried again on a connection (up to ``maxAttempts``). One whose end of data went out
+    /// - **Lost connections**: a 421 or a drop reconnects, with backoff, up to 3 failures in
+    ///   a row; a message caught before its end of data went out is tried again on a
+    ///   connection (3 attempts at most). One whose end of data went out
     ///   without a reply is reported ``SMTPError/Kind/deliveryStatusUnknown`` and never resent.
     /// - **Refusals** (a 5xx, or a 4xx to one message) are reported, not retried: the next
     ///   message goes on. A login or certificate failure stops the whole send: every message
@@ -156,14 +156,17 @@ extension SMTPClient {
     }
 }
 
-/// The results of a bulk send (``SMTPClient/send(_:connections:)``), as an `AsyncSequence`
+/// The results of a bulk send (``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``), as an `AsyncSequence`
 /// in completion order.
 public struct BulkSend: AsyncSequence, Sendable {
+    /// One message's outcome.
     public typealias Element = SendResult
     let stream: AsyncThrowingStream<SendResult, any Error>
     let queue: OutgoingQueue
     let reporter: BulkReporter
 
+    /// Iterates the results as messages complete; it ends when every message taken has been
+    /// reported, throwing the message sequence's own error if it threw.
     public func makeAsyncIterator() -> AsyncThrowingStream<SendResult, any Error>.Iterator {
         stream.makeAsyncIterator()
     }

@@ -1,4 +1,4 @@
-/// What became of one message of a bulk send (``SMTPClient/send(_:connections:)``).
+/// What became of one message of a bulk send (``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``).
 public struct SendResult: Sendable {
     /// The message's position in the sequence given, from 0.
     public let index: Int

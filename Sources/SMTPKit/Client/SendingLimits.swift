@@ -1,6 +1,6 @@
 import Foundation
 
-/// How much a server lets one client send, which a bulk send (``SMTPClient/send(_:connections:)``)
+/// How much a server lets one client send, which a bulk send (``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``)
 /// keeps to. Microsoft 365 allows 30 messages a minute per mailbox; many relays close a
 /// connection after so many messages (Postfix's `smtpd_client_message_rate_limit`, Exchange's
 /// per-connection limits). Unset means no limit.
@@ -10,6 +10,7 @@ public struct SendingLimits: Sendable, Equatable {
     /// The most messages started in any 60 seconds, over all connections (`messages_per_minute`).
     public var messagesPerMinute: Int?
 
+    /// Limits as given; nil is no limit.
     public init(messagesPerConnection: Int? = nil, messagesPerMinute: Int? = nil) {
         self.messagesPerConnection = messagesPerConnection
         self.messagesPerMinute = messagesPerMinute

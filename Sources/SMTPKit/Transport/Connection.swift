@@ -37,7 +37,7 @@ package final class Connection: @unchecked Sendable {
             if socket.hasPendingInput() { throw TransportError.startTLSInjection(bytes: nil) }
         }
         let stream = try TLSStream(context: context, socket: socket, serverName: serverName)
-        try stream.handshake(deadline: deadline)
+        try stream.handshake(deadline: deadline, holdingFinalFlight: true)
         tls = stream
         tlsInfo = stream.sessionInfo
     }

@@ -68,10 +68,14 @@ package final class TLSStream {
 
     /// Runs the handshake to its end or throws; certificate problems are reported with
     /// OpenSSL's verification reason ("self-signed certificate", "hostname mismatch").
-    package func handshake(deadline: Deadline) throws(TransportError) {
+    /// - Parameter holdingFinalFlight: keep the last handshake bytes (a client's Finished, which
+    ///   the server does not answer) until the next write or read, so they go out in one
+    ///   segment with the first command (EHLO after STARTTLS) instead of one of their own.
+    package func handshake(deadline: Deadline, holdingFinalFlight: Bool = false) throws(TransportError) {
         do throws(TransportError) {
             // Only 1 is success: a close_notify (0) in the middle of the handshake is a failure.
-            let result = try drive("during the TLS handshake", deadline: deadline, failure: TransportError.tlsHandshakeFailed) {
+            let result = try drive("during the TLS handshake", deadline: deadline, failure: TransportError.tlsHandshakeFailed,
+                                   holdingOutputOnSuccess: holdingFinalFlight) {
                 SSL_do_handshake(ssl)
             }
             guard result == 1 else {
@@ -135,11 +139,12 @@ package final class TLSStream {
     /// TLS close (close_notify).
     /// - Parameter failure: makes the error for an OpenSSL failure from its reason text.
     private func drive(_ what: String, deadline: Deadline, failure: (String) -> TransportError,
-                       _ operation: () -> Int32) throws(TransportError) -> Int32 {
+                       holdingOutputOnSuccess: Bool = false, _ operation: () -> Int32) throws(TransportError) -> Int32 {
         while true {
             ERR_clear_error()
             let result = operation()
             let status = SSL_get_error(ssl, result)
+            if result > 0 && holdingOutputOnSuccess { return result }
             try flushOutput(deadline: deadline)
             if result > 0 { return result }
             switch status {

@@ -64,6 +64,26 @@ import SMTPKitServer
         #expect(session.lines.contains("DATA") == !chunking)
     }
 
+    /// STARTTLS and AUTH each end a group (RFC 3207 §4, RFC 2920 §3.1), and TLS 1.3 takes a
+    /// round trip of its own: EHLO, STARTTLS, the handshake, EHLO again, AUTH, then the message
+    /// as above — with DATA a round trip for the 354, with BDAT none.
+    @Test(arguments: [false, true])
+    func oneMessageOverSTARTTLSWithAUTH(chunking: Bool) async throws {
+        let server = try ClientFixture.startServer { $0.chunking = chunking }
+        defer { server.stop() }
+        let proxy = try RoundTripProxy(targetPort: server.port)
+        defer { proxy.stop() }
+        var configuration = ClientFixture.configuration(for: server, tlsMode: .startTLS, credentials: ClientFixture.credentials)
+        configuration.port = proxy.port
+
+        _ = try await SMTPClient(configuration: configuration).send(try ClientFixture.message())
+
+        #expect(server.messages.count == 1)
+        #expect(server.messages.first?.overTLS == true)
+        _ = ClientFixture.finishedSessions(server)
+        #expect(proxy.roundTrips == (chunking ? 6 : 7))
+    }
+
     @Test(arguments: [false, true])
     func refusalsInTheMiddleAreMatchedToTheirMessages(chunking: Bool) async throws {
         let server = try Self.server(chunking: chunking) {
