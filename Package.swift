@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // 1.7 brings Stat (fstat); file descriptors and errno for System/.
         .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),
+        // `smtpkit merge`: CSV rows (RFC 4180) into Mustache templates. The CLI's only; the library takes neither.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
         // DocC: `swift package generate-documentation` (Scripts/docs.sh). A plugin only; no target uses it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
@@ -51,6 +54,8 @@ let package = Package(
                 "SMTPKitServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strict
         ),

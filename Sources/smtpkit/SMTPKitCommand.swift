@@ -15,7 +15,7 @@ struct SMTPKitCommand: AsyncParsableCommand {
             77 authentication failed; 78 configuration error.
             """,
         version: "0.1.0",
-        subcommands: [Send.self, Probe.self, Profiles.self, Auth.self, Demo.self, TestIdentityProvider.self]
+        subcommands: [Send.self, Merge.self, Probe.self, Profiles.self, Auth.self, Demo.self, TestIdentityProvider.self]
     )
 
     /// A reader that goes away (`smtpkit … | head`) must not kill us with SIGPIPE, least of

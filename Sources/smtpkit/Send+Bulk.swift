@@ -2,49 +2,12 @@ import Foundation
 import SMTPKit
 
 extension Send {
-    /// `--messages`, `--repeat`, `--connections`, `--report`: many messages through
-    /// ``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``, a progress line on a terminal, a report at the end.
+    /// `--messages`, `--repeat`, `--connections`, `--report`: many messages through the pool.
     func runBulk(loader: ProfileLoader, profile: Profile) async throws {
         let batch = try bulkMessages(profile: profile)
         let configuration = try loader.configuration(profile)
         warnIfInsecure(configuration)
-        let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
-        let reportFile = try report.map { try BulkReportFile(path: $0) }
-        let progress = BulkProgress(total: batch.total)
-        let send = client.send(batch.messages, connections: connections)
-        let interrupt = InterruptHandler { send.stop() }
-        defer { interrupt.cancel() }
-
-        var failures: [(SendResult, String)] = []
-        do {
-            for try await result in send {
-                let why = result.outcome.failure.map { batch.problems.reason(for: result.index) ?? "\($0)" }
-                progress.record(result)
-                reportFile?.write(result, id: batch.name(result.index), problem: why)
-                if let why { failures.append((result, why)) }
-            }
-        } catch {
-            progress.finish()
-            throw error
-        }
-        progress.finish()
-        for (result, why) in failures.prefix(20) {
-            Terminal.error("smtpkit: message \(result.index + 1) (\(batch.name(result.index))): \(why)")
-        }
-        if failures.count > 20 { Terminal.error("smtpkit: … and \(failures.count - 20) more failures\(report == nil ? "; --report FILE lists every message" : " (see \(report!))")") }
-        Terminal.out(progress.summary(server: "\(configuration.host):\(configuration.port)"))
-        if interrupt.fired { throw CLIError(code: 130, description: "interrupted: \(progress.sent) sent; nothing was sent twice, and messages not listed as sent were not sent") }
-        if let code = Self.exitCode(for: failures.map(\.0)) {
-            throw CLIError(code: code, description: "\(failures.count) of \(progress.done) messages were not sent")
-        }
-    }
-
-    /// 0 when every message went; else the most serious code among the failures: any
-    /// permanent one (a 5xx, a bad message) before a temporary one (75).
-    static func exitCode(for failures: [SendResult]) -> Int32? {
-        let codes = failures.compactMap { $0.outcome.failure.map { ExitStatus.code(for: $0) ?? ExitStatus.software } }
-        guard !codes.isEmpty else { return nil }
-        return codes.filter { $0 != ExitStatus.temporaryFailure }.max() ?? ExitStatus.temporaryFailure
+        try await BulkRunner(verbose: connection.verbose, connections: connections, report: report).run(batch, configuration: configuration)
     }
 
     /// The messages to send, read lazily: a folder's files, an mbox's messages, or one
