@@ -65,7 +65,7 @@ measure() {  # name, mode (plain|starttls), command…
 sk=("$SMTPKIT_BIN" send --from $USER_NAME --to bob@interop.test --subject latency --body hello)
 measure smtpkit plain "${sk[@]}" --host 127.0.0.1 --port $PROXY_RELAY --tls none
 measure smtpkit starttls "${sk[@]}" --host 127.0.0.1 --port $PROXY_SUBMISSION --ca-file "$CA" --user $USER_NAME --password-env SMTPKIT_INTEROP_PASSWORD
-msmtp_common=(msmtp --host=127.0.0.1 --from=$USER_NAME --read-envelope-from=off)
+msmtp_common=(msmtp --host=127.0.0.1 --from=$USER_NAME)
 measure msmtp plain "${msmtp_common[@]}" --port=$PROXY_RELAY --tls=off --auth=off bob@interop.test <"$work/msg.eml"
 measure msmtp starttls "${msmtp_common[@]}" --port=$PROXY_SUBMISSION --tls=on --tls-starttls=on --tls-trust-file="$CA" \
     --auth=plain --user=$USER_NAME --passwordeval="echo $PASSWORD" bob@interop.test <"$work/msg.eml"
