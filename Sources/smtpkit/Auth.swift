@@ -5,6 +5,7 @@ import SMTPKit
 /// `smtpkit auth login|status|token|refresh|logout`: a profile's OAuth2 login (`auth = "oauth2"`).
 struct Auth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "auth",
         abstract: "Log in with OAuth2 (Microsoft 365, Google, custom) and manage the stored tokens.",
         subcommands: [Login.self, Status.self, Token.self, Refresh.self, Logout.self])
 
@@ -30,6 +31,7 @@ struct Auth: AsyncParsableCommand {
 
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+        commandName: "login",
             abstract: "Log in once and store the tokens: in the browser, or with a device code (the default without a display or over SSH).")
         @OptionGroup var profile: ProfileOptions
         @Flag(help: "Use a device code: open the URL shown on any device and type the code.")
@@ -89,7 +91,7 @@ struct Auth: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every OAuth2 profile's login: user, scopes, expiry, where it is stored.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Every OAuth2 profile's login: user, scopes, expiry, where it is stored.")
         @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")
         var config: String?
 
@@ -126,7 +128,7 @@ struct Auth: AsyncParsableCommand {
     }
 
     struct Token: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a valid access token (refreshed if needed), for other programs.")
+        static let configuration = CommandConfiguration(commandName: "token", abstract: "Print a valid access token (refreshed if needed), for other programs.")
         @OptionGroup var profile: ProfileOptions
 
         func run() async throws {
@@ -136,7 +138,7 @@ struct Auth: AsyncParsableCommand {
     }
 
     struct Refresh: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refresh the access token now and store the rotated refresh token.")
+        static let configuration = CommandConfiguration(commandName: "refresh", abstract: "Refresh the access token now and store the rotated refresh token.")
         @OptionGroup var profile: ProfileOptions
 
         func run() async throws {
@@ -147,7 +149,7 @@ struct Auth: AsyncParsableCommand {
     }
 
     struct Logout: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the stored tokens of a profile.")
+        static let configuration = CommandConfiguration(commandName: "logout", abstract: "Remove the stored tokens of a profile.")
         @OptionGroup var profile: ProfileOptions
 
         func run() async throws {

@@ -6,6 +6,7 @@ import SMTPKitServer
 /// `smtpkit demo`: the whole client path against a built-in server on 127.0.0.1, offline.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Send \"I love computer networks!\" through a built-in local server and show the dialogue.",
         discussion: """
             Starts SMTPKit's own server on 127.0.0.1 (a free port) with STARTTLS (a test CA and certificate made \

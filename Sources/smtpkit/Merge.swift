@@ -6,6 +6,7 @@ import SwiftCSV
 /// `smtpkit merge`: one message per CSV row, from a template, through a bulk send.
 struct Merge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Send one message per row of a CSV file, filled into a template.",
         discussion: """
             The template is a message file: header fields (From, To, Cc, Bcc, Reply-To, Subject, any \\

@@ -4,6 +4,7 @@ import SMTPKit
 /// `smtpkit probe`: what a server offers, without logging in or sending (msmtp's --serverinfo).
 struct Probe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "probe",
         abstract: "Show a server's greeting, EHLO capabilities, and TLS version, cipher and certificate.")
 
     @OptionGroup var connection: ConnectionOptions

@@ -5,11 +5,12 @@ import SMTPKit
 /// `smtpkit profiles list|show`: what the config file holds, secrets never shown.
 struct Profiles: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "profiles",
         abstract: "List the profiles of the config file, or show one resolved.",
         subcommands: [List.self, Show.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List profile names (the default is marked *).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List profile names (the default is marked *).")
         @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")
         var config: String?
 
@@ -26,7 +27,7 @@ struct Profiles: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a profile's settings after [defaults] and the profile are merged.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a profile's settings after [defaults] and the profile are merged.")
         @Argument(help: "Profile name (default: the file's default_profile).")
         var name: String?
         @Option(help: "Config file (default: $SMTPKIT_CONFIG, then ~/.config/smtpkit/config.toml).")

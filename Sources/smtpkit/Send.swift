@@ -5,6 +5,7 @@ import SMTPKit
 /// `smtpkit send`: compose (or take) a message and deliver it through one server.
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Send a message.",
         discussion: """
             The body comes from --body, --body-file, or standard input; --html-file adds an HTML \\
