@@ -2,7 +2,8 @@
 # Peak memory to send one message with a large attachment: smtpkit next to swaks,
 # Python's smtplib and msmtp, all sending the same file to Postfix's smtp-sink on loopback.
 #
-#   Scripts/bench-memory.sh            200 MiB attachment (SMTPKIT_BENCH_MIB to change)
+#   Scripts/bench-memory.sh            200 MiB attachment (SMTPKIT_BENCH_MIB to change), and
+#                                      a 50 MiB text body (SMTPKIT_BENCH_BODY_MIB) next to a 1 KiB one
 #
 # Measures each sender's maximum resident set size and wall time with /usr/bin/time -v, one run
 # each, in one go, and prints a table with the ratio to smtpkit. msmtp does not compose MIME, so
@@ -35,6 +36,9 @@ bench_start_sink "$PORT" 64
 echo "== ${MIB} MiB of random data in $work"
 head -c "$((MIB * 1024 * 1024))" /dev/urandom >"$work/big.bin"
 echo "Hello, the file is attached." >"$work/body.txt"
+BODY_MIB="${SMTPKIT_BENCH_BODY_MIB:-50}"
+head -c 1024 /dev/zero | tr '\0' 'x' | fold -w 72 >"$work/small.txt"
+(yes "Grades are out: see the attached report. Ærlig Øst got an A." || true) | head -c "$((BODY_MIB * 1024 * 1024))" >"$work/large.txt"
 
 cat >"$work/smtplib_send.py" <<'EOF'
 import smtplib, sys
@@ -77,6 +81,10 @@ measure "swaks --attach" swaks --server 127.0.0.1:"$PORT" --from a@bench.test --
     --header "Subject: big" --body "$work/body.txt" --attach-type application/octet-stream --attach @"$work/big.bin" --silent 2
 measure "python3 smtplib (EmailMessage)" python3 "$work/smtplib_send.py" "$work/big.bin" "$PORT" -
 measure "msmtp < message" sh -c "msmtp --host=127.0.0.1 --port=$PORT --auth=off --tls=off --from=a@bench.test b@bench.test < '$work/big.eml'"
+# The body is streamed like an attachment: the peak must not grow with it (issue 8: ≤ 1 KiB's + 4 MiB).
+measure "smtpkit send --body-file (1 KiB)" "$SMTPKIT_BIN" send "${common[@]}" --subject body --body-file "$work/small.txt"
+measure "smtpkit send --body-file (${BODY_MIB} MiB)" "$SMTPKIT_BIN" send "${common[@]}" --subject body --body-file "$work/large.txt"
+measure "smtpkit send < body (${BODY_MIB} MiB)" sh -c "'$SMTPKIT_BIN' send ${common[*]} --subject body < '$work/large.txt'"
 
 echo
 echo "| sender | max RSS (MiB) | × smtpkit | wall time |"

@@ -42,7 +42,7 @@ enum ExitStatus {
             return error.kind == .invalidArgument || error.kind == .commandTooLong ? usage : protocolError
         case let error as MessageError:
             if error.kind == .unreadable { return noInput }
-            if error.kind == .lineTooLong { return dataError }
+            if error.kind == .lineTooLong || error.kind == .notText { return dataError }
             return usage
         case is ConfigError: return config
         case let error as OAuthError: return oauthCode(error)

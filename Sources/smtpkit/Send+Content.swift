@@ -9,9 +9,11 @@ extension Send {
             throw CLIError.usage("no sender: give --from ADDRESS or set from in the profile")
         }
         var message = Message(from: sender, to: try mailboxes(to, flag: "--to"), cc: try mailboxes(cc, flag: "--cc"),
-                              bcc: try mailboxes(bcc, flag: "--bcc"), subject: subject, body: try bodyText())
+                              bcc: try mailboxes(bcc, flag: "--bcc"), subject: subject, body: body ?? "")
+        // Bodies from files and standard input are streamed while sending, never held whole.
+        message.bodyFile = try body == nil ? bodyFile.map { try readable($0, flag: "--body-file") } ?? spooledStandardInput() : nil
         message.replyTo = try mailboxes(replyTo, flag: "--reply-to")
-        message.htmlBody = try htmlFile.map { try readText($0, flag: "--html-file") }
+        message.htmlBodyFile = try htmlFile.map { try readable($0, flag: "--html-file") }
         message.attachments = try attach.map { try AttachmentSpec(parsing: $0).attachment }
         message.inReplyTo = inReplyTo
         message.references = references
@@ -64,28 +66,34 @@ extension Send {
         }
     }
 
-    func bodyText() throws -> String {
-        if let body { return body }
-        if let bodyFile { return try readText(bodyFile, flag: "--body-file") }
+    /// The body on standard input, copied in chunks to a private temporary file (removed at
+    /// exit) so that it can be measured and then streamed like a body file.
+    func spooledStandardInput() throws -> String {
         if isatty(STDIN_FILENO) == 1 {
             throw CLIError.usage("no message body: give --body TEXT, --body-file FILE, or pipe it on standard input")
         }
-        return try utf8(FileHandle.standardInput.readDataToEndOfFile(), what: "the body on standard input")
+        let path = NSTemporaryDirectory() + "smtpkit-body-\(UUID().uuidString).txt"
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let output = FileHandle(forWritingAtPath: path) else {
+            throw CLIError(code: ExitStatus.cannotCreate, description: "cannot write a temporary file in \(NSTemporaryDirectory()) for the body on standard input")
+        }
+        TemporaryFiles.removeAtExit(path)
+        defer { try? output.close() }
+        while true {
+            let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { return path }
+            output.write(chunk)
+        }
     }
 
-    private func readText(_ path: String, flag: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// `path`, once it is known to be a readable file (so a typo fails before connecting).
+    private func readable(_ path: String, flag: String) throws -> String {
+        var directory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &directory), !directory.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else {
             throw CLIError.noInput("cannot read the \(flag) file '\(path)'; check the path and permissions")
         }
-        return try utf8(data, what: "\(flag) \(path)")
-    }
-
-    /// Text parts are sent as UTF-8; other bytes would be silently replaced, so they are refused.
-    private func utf8(_ data: Data, what: String) throws -> String {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError(code: ExitStatus.dataError, description: "\(what) is not valid UTF-8 text; convert it first (e.g. iconv -f latin1 -t utf-8), attach it with --attach, or send a complete message with --message-file")
-        }
-        return text
+        return path
     }
 
     /// One address (a display name is fine; a list is not).
@@ -104,5 +112,26 @@ extension Send {
         } catch {
             throw CLIError.usage("\(flag): \(error)")
         }
+    }
+}
+
+/// Temporary files of this run, removed when the process exits (normally or by `exit`).
+enum TemporaryFiles {
+    nonisolated(unsafe) private static var paths: [String] = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered = false
+
+    static func removeAtExit(_ path: String) {
+        lock.withLock {
+            paths.append(path)
+            if !registered {
+                registered = true
+                atexit { TemporaryFiles.removeAll() }
+            }
+        }
+    }
+
+    private static func removeAll() {
+        for path in lock.withLock({ paths }) { unlink(path) }
     }
 }

@@ -17,14 +17,10 @@ public enum ContentTransferEncoding: String, Sendable, CaseIterable {
     ///   when more than half of its characters are non-ASCII or control characters (text in
     ///   Cyrillic, Greek or CJK scripts) or it is not UTF-8 at all (binary data) (RFC 2045 §6.8).
     public static func forText(_ canonicalText: [UInt8], allow8Bit: Bool) -> ContentTransferEncoding {
-        var scanner = MessageLineScanner()
-        scanner.scan(canonicalText)
-        scanner.finish()
-        let linesFit = scanner.longestLine <= MessageLineScanner.limit && !scanner.hasNUL && !scanner.hasBareLineEnd
-        if linesFit, !scanner.hasEightBit { return .sevenBit }
-        if linesFit, allow8Bit, isValidUTF8(canonicalText) { return .eightBit }
-        guard let counts = characterCounts(canonicalText) else { return .base64 }
-        return counts.special * 2 > counts.total ? .base64 : .quotedPrintable
+        var measure = TextMeasure()
+        measure.feed(canonicalText)
+        measure.finish()
+        return measure.encoding(allow8Bit: allow8Bit)
     }
 
     /// `bytes` encoded for the wire: unchanged for 7bit and 8bit, else quoted-printable or base64
@@ -42,27 +38,9 @@ public enum ContentTransferEncoding: String, Sendable, CaseIterable {
 
     /// True when `bytes` are well-formed UTF-8 (RFC 3629).
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        characterCounts(bytes) != nil
-    }
-
-    /// The number of characters (unicode scalars) in UTF-8 `bytes`, and how many of them are
-    /// non-ASCII or controls other than CR, LF and tab; nil when `bytes` are not UTF-8.
-    private static func characterCounts(_ bytes: [UInt8]) -> (total: Int, special: Int)? {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        var total = 0
-        var special = 0
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                total += 1
-                let value = scalar.value
-                if value >= 0x7F || (value < 0x20 && value != 0x0D && value != 0x0A && value != 0x09) { special += 1 }
-            case .emptyInput:
-                return (total, special)
-            case .error:
-                return nil
-            }
-        }
+        var measure = TextMeasure()
+        measure.feed(bytes)
+        measure.finish()
+        return measure.isUTF8
     }
 }

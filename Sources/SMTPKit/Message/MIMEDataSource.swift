@@ -25,7 +25,7 @@ final class MIMEDataSource: MessageDataSource {
         for piece in pieces {
             switch piece {
             case .bytes(let bytes): total += bytes.count
-            case .attachment(let attachment):
+            case .stream(let attachment):
                 if let length = attachment.encodedLength { total += length } else { known = false }
             }
         }
@@ -43,7 +43,7 @@ final class MIMEDataSource: MessageDataSource {
                 out.append(contentsOf: bytes[offset..<end])
                 offset = end
                 if offset == bytes.count { advance() }
-            case .attachment(let attachment):
+            case .stream(let attachment):
                 if offset == encoded.count {
                     guard attachmentHasMore else {
                         advance()

@@ -27,7 +27,7 @@ indirect enum MIMEEntity {
             output.append(try MIMEParameter.field("Content-Type", part.contentType))
             output.append(try MIMEParameter.field("Content-Transfer-Encoding", part.encoding.rawValue))
             output.append([0x0D, 0x0A])
-            output.append(part.encoded)
+            part.writeContent(to: &output)
         case .attachment(let header, let body):
             output.append(header)
             output.append([0x0D, 0x0A])
@@ -47,7 +47,7 @@ indirect enum MIMEEntity {
     func writeBody(to output: inout MIMEOutput) throws {
         switch self {
         case .text(let part):
-            output.append(part.encoded)
+            part.writeContent(to: &output)
         case .attachment(_, let body):
             output.append(body)
         case .multipart(_, let boundary, _, let parts):
@@ -78,13 +78,31 @@ struct MIMETextPart {
         self.subtype = subtype
         self.encoding = ContentTransferEncoding.forText(canonical, allow8Bit: allow8Bit)
         self.encoded = encoding.encode(canonical)
+        self.stream = nil
+    }
+
+    /// The body from a file, read while it is sent; `encoded` is empty then.
+    let stream: TextFileEncoder?
+
+    /// A text body read from the file at `path` as it is sent (``TextFileEncoder``).
+    init(subtype: String, file path: String, allow8Bit: Bool) throws {
+        let stream = try TextFileEncoder(path: path, allow8Bit: allow8Bit)
+        self.subtype = subtype
+        self.encoding = stream.encoding
+        self.encoded = []
+        self.stream = stream
+    }
+
+    func writeContent(to output: inout MIMEOutput) {
+        if let stream { output.append(stream) } else { output.append(encoded) }
     }
 
     /// `text/<subtype>; charset=utf-8` (RFC 2046 §4.1.2, RFC 3629).
     var contentType: String { "text/" + subtype + "; charset=utf-8" }
 
     /// True when the body is written as it is, so a boundary must be checked against it.
-    var isUnencoded: Bool { encoding == .sevenBit || encoding == .eightBit }
+    /// (A body from a file never holds a boundary: ``TextFileEncoder`` sees to that.)
+    var isUnencoded: Bool { stream == nil && (encoding == .sevenBit || encoding == .eightBit) }
 }
 
 /// The output of a message as a list of pieces: bytes in memory, and attachments to be read
@@ -92,7 +110,7 @@ struct MIMETextPart {
 struct MIMEOutput {
     enum Piece {
         case bytes([UInt8])
-        case attachment(AttachmentEncoder)
+        case stream(any EncodedContentStream)
     }
 
     private(set) var pieces: [Piece] = []
@@ -102,10 +120,10 @@ struct MIMEOutput {
         pending += bytes
     }
 
-    mutating func append(_ attachment: AttachmentEncoder) {
+    mutating func append(_ stream: any EncodedContentStream) {
         if !pending.isEmpty { pieces.append(.bytes(pending)) }
         pending = []
-        pieces.append(.attachment(attachment))
+        pieces.append(.stream(stream))
     }
 
     /// All pieces, the pending bytes included.

@@ -6,11 +6,19 @@ extension Message {
     ///   the HTML part, followed by the inline parts with their Content-ID (RFC 2392);
     /// - any other attachment: `multipart/mixed` with the body first, then the attachments;
     ///   inline parts of a message without HTML go there too, marked `inline`;
-    /// - an empty ``body`` is left out when there is HTML or an attachment.
+    /// - an empty ``body`` is left out when there is HTML or an attachment;
+    /// - ``bodyFile`` and ``htmlBodyFile``, when set, are streamed in place of ``body`` and ``htmlBody``.
     func mimeTree(options: RenderOptions, boundaries: inout MIMEBoundaryGenerator) throws -> MIMEEntity {
-        let html = htmlBody.map { MIMETextPart(subtype: "html", text: $0, allow8Bit: options.allow8Bit) }
-        let text = body.isEmpty && (html != nil || !attachments.isEmpty)
-            ? nil : MIMETextPart(subtype: "plain", text: body, allow8Bit: options.allow8Bit)
+        let html = try htmlBodyFile.map { try MIMETextPart(subtype: "html", file: $0, allow8Bit: options.allow8Bit) }
+            ?? htmlBody.map { MIMETextPart(subtype: "html", text: $0, allow8Bit: options.allow8Bit) }
+        let text: MIMETextPart?
+        if let bodyFile {
+            let part = try MIMETextPart(subtype: "plain", file: bodyFile, allow8Bit: options.allow8Bit)
+            text = part.stream?.isEmpty == true && (html != nil || !attachments.isEmpty) ? nil : part
+        } else {
+            text = body.isEmpty && (html != nil || !attachments.isEmpty)
+                ? nil : MIMETextPart(subtype: "plain", text: body, allow8Bit: options.allow8Bit)
+        }
 
         var related: [MIMEEntity] = []
         var mixed: [MIMEEntity] = []

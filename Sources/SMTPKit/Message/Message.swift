@@ -35,6 +35,12 @@ public struct Message: Sendable {
     /// The text/html body (RFC 2854), UTF-8; nil for none. With a non-empty ``body`` the two are
     /// sent as `multipart/alternative`, text first (RFC 2046 §5.1.4).
     public var htmlBody: String?
+    /// A file whose UTF-8 text is the text/plain body, read while the message is sent (so a
+    /// body of any size takes a chunk of memory), instead of ``body``. It must stay unchanged
+    /// until the message is sent; text that is not UTF-8 is refused (``MessageError/Kind/unreadable``).
+    public var bodyFile: String?
+    /// A file whose UTF-8 text is the text/html body, read while the message is sent, instead of ``htmlBody``.
+    public var htmlBodyFile: String?
     /// Files and inline parts, in order (see ``Attachment``).
     public var attachments: [Attachment]
     /// The message this one replies to, written as `In-Reply-To` (RFC 5322 §3.6.4): one or more
@@ -69,6 +75,8 @@ public struct Message: Sendable {
         self.messageID = nil
         self.body = body
         self.htmlBody = nil
+        self.bodyFile = nil
+        self.htmlBodyFile = nil
         self.attachments = []
         self.inReplyTo = nil
         self.references = []

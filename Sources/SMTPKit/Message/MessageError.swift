@@ -7,7 +7,7 @@ public struct MessageError: SMTPKitError {
     /// The category of a ``MessageError``, for `switch`-free matching (`error.kind == .invalidAddress`).
     public struct Kind: Hashable, Sendable, CustomStringConvertible {
         private enum Code: String, Hashable, Sendable {
-            case invalidAddress, invalidHeader, lineTooLong, unreadable
+            case invalidAddress, invalidHeader, lineTooLong, unreadable, notText
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -20,6 +20,8 @@ public struct MessageError: SMTPKitError {
         public static let lineTooLong = Kind(.lineTooLong)
         /// A message file or an attachment that cannot be opened or read (or changed size while being sent).
         public static let unreadable = Kind(.unreadable)
+        /// A body file (``Message/bodyFile``, ``Message/htmlBodyFile``) that is not UTF-8 text.
+        public static let notText = Kind(.notText)
 
         /// The kind's name, e.g. `invalidAddress`.
         public var description: String { code.rawValue }
@@ -81,6 +83,11 @@ public struct MessageError: SMTPKitError {
         MessageError(.unreadable, path: path, reason: reason)
     }
 
+    /// The body file at `path` is not UTF-8 text, which its part declares (`charset=utf-8`, RFC 2046 §4.1.2).
+    public static func notText(path: String) -> MessageError {
+        MessageError(.notText, path: path, reason: "it is not UTF-8 text")
+    }
+
     /// The attachment `name` (its path, or its file name for bytes and streams) cannot be opened
     /// or read, or its content did not match its declared size; `reason` says why, and `underlying`
     /// is the stream's own error, if one was thrown. Its kind is ``Kind/unreadable``.
@@ -105,6 +112,9 @@ public struct MessageError: SMTPKitError {
                 + "(plus CRLF). Wrap the line, or send the content as an encoded attachment"
         case .unreadable:
             return "cannot read \(isAttachment ? "attachment" : "message file") \(Self.quoted(path ?? "")): \(reason)"
+        case .notText:
+            return "the body file \(Self.quoted(path ?? "")) is not UTF-8 text; convert it first (e.g. iconv -f latin1 -t utf-8), "
+                + "attach it, or send a complete message with --message-file"
         default:
             return "message error (\(kind))"
         }
