@@ -12,7 +12,9 @@ final class BulkProgress {
     private(set) var sent = 0
     private(set) var failed = 0
     private(set) var unknown = 0
-    var done: Int { sent + failed + unknown }
+    /// Taken but never sent, because the run was stopped (Ctrl-C).
+    private(set) var stopped = 0
+    var done: Int { sent + failed + unknown + stopped }
 
     init(total: Int?) { self.total = total }
 
@@ -20,7 +22,7 @@ final class BulkProgress {
         switch result.outcome {
         case .success: sent += 1
         case .failure(let error):
-            if RetryVerdict(for: error) == .unsafeToRetry { unknown += 1 } else { failed += 1 }
+            if error is CancellationError { stopped += 1 } else if RetryVerdict(for: error) == .unsafeToRetry { unknown += 1 } else { failed += 1 }
         }
         if drawing, Date().timeIntervalSince(lastDrawn) >= 0.1 || done == total { draw() }
     }
@@ -51,7 +53,8 @@ final class BulkProgress {
         var line = "sent \(sent) of \(count) message\(count == 1 ? "" : "s") via \(server) in \(String(format: "%.2f", elapsed)) s"
         line += String(format: " (%.0f msg/s)", rate)
         if failed > 0 { line += "; \(failed) failed" }
-        if count > done { line += "; \(count - done) not sent (the run stopped before them)" }
+        let notSent = count - done + stopped
+        if notSent > 0 { line += "; \(notSent) not sent (the run stopped before them)" }
         if unknown > 0 { line += "; \(unknown) delivery status unknown — check before sending those again" }
         return line
     }

@@ -23,7 +23,7 @@ struct BulkRunner {
                 let why = result.outcome.failure.map { batch.problems.reason(for: result.index) ?? "\($0)" }
                 progress.record(result)
                 reportFile?.write(result, id: batch.name(result.index), problem: why)
-                if let why { failures.append((result, why)) }
+                if let why, !(result.outcome.failure is CancellationError) { failures.append((result, why)) }
             }
         } catch {
             progress.finish()

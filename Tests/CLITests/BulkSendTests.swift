@@ -32,6 +32,7 @@ struct BulkSendCLITests {
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.hasPrefix("sent 50 of 50 messages via 127.0.0.1:\(server.port)"), "\(result)")
         #expect(server.messages.count == 50)
+        #expect(result.stderr.isEmpty, "no progress line when standard error is not a terminal: \(result)")
         let lines = try Self.reportLines(report)
         #expect(lines.count == 50)
         #expect(Set(lines.compactMap { $0["index"] as? Int }) == Set(0..<50))
@@ -106,6 +107,26 @@ struct BulkSendCLITests {
         let result = try await CLI.run(["send"] + address + ["--tls", "none"] + Mail.basic() + ["--repeat", "3"])
         #expect(result.status == 75, "\(result)")
         #expect(result.stdout.hasPrefix("sent 0 of 3 messages"), "\(result)")
+    }
+
+    @Test("Ctrl-C: the message on the wire finishes, the rest is not sent, exit 130, what was sent is what arrived")
+    func interrupted() async throws {
+        // Each final reply comes slowly, one byte every 5 ms, so the run is still going when
+        // the interrupt comes.
+        let server = try TestServer {
+            $0.tls = .none
+            $0.faults = [.drip(at: .endOfData, interval: 0.005)]
+        }
+        defer { server.stop() }
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none"] + Mail.basic() + ["--repeat", "200"],
+                                       interruptWhen: { server.messages.count >= 2 })
+
+        #expect(result.status == 130, "\(result)")
+        #expect(result.stderr.contains("interrupted"), "\(result)")
+        let sent = try #require(result.stdout.split(separator: " ").dropFirst().first.flatMap { Int($0) }, "\(result)")
+        #expect(sent == server.messages.count, "reported sent = delivered: \(result)")
+        #expect(sent < 200)
+        #expect(result.stdout.contains("not sent"), "\(result)")
     }
 
     @Test("--repeat 0 and --connections 0 are usage errors")

@@ -51,12 +51,15 @@ enum CLI {
     ///   - stdin: bytes fed on a pipe that is then closed; nil connects standard input to /dev/null.
     ///   - directory: the child's working directory (default: the test process's).
     ///   - limit: seconds before the child is killed with SIGKILL.
+    ///   - interruptWhen: polled every 10 ms while the child runs; once true, the child gets
+    ///     SIGINT (as from Ctrl-C), once.
     static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
         stdin: [UInt8]? = nil,
         directory: String? = nil,
-        limit: Double = defaultLimit
+        limit: Double = defaultLimit,
+        interruptWhen: (@Sendable () -> Bool)? = nil
     ) async throws -> CLIResult {
         let path = try #require(
             executablePath,
@@ -65,7 +68,8 @@ enum CLI {
         defer { home.remove() }
         var env = ["HOME": home.path, "PATH": "/usr/local/bin:/usr/bin:/bin"]
         env.merge(environment) { _, new in new }
-        let run = ChildRun(path: path, arguments: arguments, environment: env, stdin: stdin, directory: directory, limit: limit)
+        let run = ChildRun(path: path, arguments: arguments, environment: env, stdin: stdin, directory: directory, limit: limit,
+                           interruptWhen: interruptWhen)
         return try await withCheckedThrowingContinuation { continuation in
             // Process and pipe reads block: keep them off the cooperative pool.
             let thread = Thread {
@@ -111,6 +115,7 @@ private struct ChildRun: Sendable {
     let stdin: [UInt8]?
     let directory: String?
     let limit: Double
+    let interruptWhen: (@Sendable () -> Bool)?
 
     func execute() throws -> CLIResult {
         let process = Process()
@@ -145,6 +150,16 @@ private struct ChildRun: Sendable {
             thread.start()
         }
 
+        if let interruptWhen {
+            let pid = process.processIdentifier
+            let watcher = Thread {
+                while process.isRunning {
+                    if interruptWhen() { kill(pid, SIGINT); return }
+                    usleep(10_000)
+                }
+            }
+            watcher.start()
+        }
         var killed = false
         if exited.wait(timeout: .now() + limit) == .timedOut {
             killed = true
