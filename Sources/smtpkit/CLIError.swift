@@ -116,6 +116,13 @@ enum Terminal {
         Array(sanitized(text).utf8).withUnsafeBytes { _ = try? SystemFile(borrowing: descriptor).writeAll($0) }
     }
 
+    /// The warning for a session whose server certificate is not checked (`--insecure-skip-verify`).
+    static func warnIfInsecure(_ configuration: SMTPClientConfiguration) {
+        if !configuration.tls.verifiesCertificate {
+            error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
+        }
+    }
+
     /// `text` with C0/C1 control characters and DEL (but tab and newline) as `\xNN`.
     static func sanitized(_ text: String) -> String {
         ControlCharacters.escaped(text, keeping: ["\t", "\n"])

@@ -77,9 +77,7 @@ struct Merge: AsyncParsableCommand {
         guard !messages.isEmpty else { throw CLIError(code: ExitStatus.dataError, description: "\(data) has a header row and no data rows; nothing to send") }
 
         let configuration = try loader.configuration(profile)
-        if !configuration.tls.verifiesCertificate {
-            Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
-        }
+        Terminal.warnIfInsecure(configuration)
         let iterator = LockedIterator(AnyIterator(messages.makeIterator()))
         let stream = AsyncThrowingStream<OutgoingMessage, any Error> { iterator.next()?.1 }
         let batch = BulkMessages(messages: stream, total: messages.count, problems: ProblemTable()) { "row \($0 + 2)" }

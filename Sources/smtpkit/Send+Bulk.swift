@@ -6,7 +6,7 @@ extension Send {
     func runBulk(loader: ProfileLoader, profile: Profile) async throws {
         let batch = try bulkMessages(profile: profile)
         let configuration = try loader.configuration(profile)
-        warnIfInsecure(configuration)
+        Terminal.warnIfInsecure(configuration)
         try await BulkRunner(verbose: connection.verbose, connections: connections, report: report).run(batch, configuration: configuration)
     }
 

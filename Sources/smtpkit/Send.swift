@@ -92,7 +92,7 @@ struct Send: AsyncParsableCommand {
         if isBulk { return try await runBulk(loader: loader, profile: profile) }
         let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
         let configuration = try loader.configuration(profile)
-        warnIfInsecure(configuration)
+        Terminal.warnIfInsecure(configuration)
         let client = SMTPClient(configuration: configuration, transcript: connection.verbose ? Terminal.transcript() : nil)
         let report = try await client.send(content, envelope: envelope)
         for refused in report.refused {
@@ -101,11 +101,5 @@ struct Send: AsyncParsableCommand {
         let security = report.tls.map { " (\($0.protocolVersion))" } ?? " (unencrypted)"
         let count = report.accepted.count
         Terminal.out("sent to \(count) recipient\(count == 1 ? "" : "s") via \(configuration.host):\(configuration.port)\(security): \(report.finalReply)")
-    }
-
-    func warnIfInsecure(_ configuration: SMTPClientConfiguration) {
-        if !configuration.tls.verifiesCertificate {
-            Terminal.error("smtpkit: warning: --insecure-skip-verify: the server's certificate is not checked; anyone on the path could read this session, password included")
-        }
     }
 }
