@@ -9,14 +9,14 @@ struct Merge: AsyncParsableCommand {
         commandName: "merge",
         abstract: "Send one message per row of a CSV file, filled into a template.",
         discussion: """
-            The template is a message file: header fields (From, To, Cc, Bcc, Reply-To, Subject, any \\
-            other), an empty line, the body. {{column}} tags in field values and the body are replaced by \\
-            the row's value of that column (the CSV's first row names the columns), as text. Every row is \\
-            checked before anything is sent: a tag with no column, an address that does not parse or a \\
+            The template is a message file: header fields (From, To, Cc, Bcc, Reply-To, Subject, any \
+            other), an empty line, the body. {{column}} tags in field values and the body are replaced by \
+            the row's value of that column (the CSV's first row names the columns), as text. Every row is \
+            checked before anything is sent: a tag with no column, an address that does not parse or a \
             value with a line break in a header field stops the run with exit 65 and nothing sent.
 
             Example template:
-              To: {{name}} <{{email}}>
+              To: "{{name}}" <{{email}}>
               Subject: Your grade in {{course}}
 
               Dear {{name}}, your grade is {{grade}}.
@@ -30,7 +30,7 @@ struct Merge: AsyncParsableCommand {
     var data: String
     @Option(help: ConnectionOptions.help("from"))
     var from: String?
-    @Option(help: "Connections to send over at once (default 1), each pipelined across messages.")
+    @Option(help: "Connections to send over at once, each pipelined across messages.")
     var connections = 1
     @Option(help: "Write one JSON line per message to this file: index, id (the CSV row), recipients, status, reply.")
     var report: String?

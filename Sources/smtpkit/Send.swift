@@ -54,7 +54,7 @@ struct Send: AsyncParsableCommand {
     var messages: String?
     @Option(name: .customLong("repeat"), help: "Send the message this many times (a load test, like smtp-source).")
     var repeatCount = 1
-    @Option(help: "Connections to send over at once (default 1), each pipelined across messages.")
+    @Option(help: "Connections to send over at once, each pipelined across messages.")
     var connections = 1
     @Option(help: "Write one JSON line per message to this file: index, id, recipients, status, reply.")
     var report: String?
