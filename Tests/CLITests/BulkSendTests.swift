@@ -129,6 +129,24 @@ struct BulkSendCLITests {
         #expect(result.stdout.contains("not sent"), "\(result)")
     }
 
+    @Test("on a terminal: a progress line (sent, failed, msg/s), cleared before the summary",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs util-linux script for a terminal"))
+    func progressOnATerminal() async throws {
+        let server = try TestServer {
+            $0.tls = .none
+            $0.faults = [.drip(at: .endOfData, interval: 0.002)]  // slow enough for the line to be drawn
+        }
+        defer { server.stop() }
+        let result = try await CLI.runOnTerminal(["send"] + server.address + ["--tls", "none"] + Mail.basic() + ["--repeat", "20"])
+
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("\r\u{1B}[Ksent "), "\(result)")
+        #expect(result.stdout.contains("/20  failed 0"), "\(result)")
+        #expect(result.stdout.contains(" msg/s"), "\(result)")
+        #expect(result.stdout.contains("sent 20 of 20 messages via 127.0.0.1"), "\(result)")
+        #expect(server.messages.count == 20)
+    }
+
     @Test("--repeat 0 and --connections 0 are usage errors")
     func badCounts() async throws {
         for flags in [["--repeat", "0"], ["--connections", "0"]] {

@@ -80,6 +80,23 @@ enum CLI {
         }
     }
 
+    /// Runs `smtpkit arguments…` on a pseudo-terminal (util-linux `script`), as a person at a
+    /// terminal would: standard error is a TTY. What the terminal showed comes back as `stdout`.
+    static func runOnTerminal(_ arguments: [String], limit: Double = defaultLimit) async throws -> CLIResult {
+        let path = try #require(executablePath, "the smtpkit binary was not found next to the test bundle")
+        let quoted = ([path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let home = try TemporaryDirectory(prefix: "smtpkit-cli-home")
+        defer { home.remove() }
+        let run = ChildRun(path: "/usr/bin/script", arguments: ["-qec", quoted, "/dev/null"],
+                           environment: ["HOME": home.path, "PATH": "/usr/local/bin:/usr/bin:/bin", "TERM": "xterm"],
+                           stdin: nil, directory: nil, limit: limit, interruptWhen: nil)
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try run.execute() }) }
+            thread.name = "CLI runner (terminal)"
+            thread.start()
+        }
+    }
+
     /// Looks for `smtpkit` in the directory of the running test binary, then up the tree (a
     /// macOS `.xctest` bundle keeps its binary in `Contents/MacOS`), then next to `Bundle.main`.
     private static func locateExecutable() -> String? {
