@@ -79,11 +79,14 @@ final class OutgoingQueue: @unchecked Sendable {
     var stopped: (any Error)? { condition.withLock { stopReason } }
 
     /// Puts a message back at the front, for another connection to try (it lost its own).
-    func requeue(_ item: OutgoingItem) {
+    /// False when the send was stopped: the caller must report the message instead.
+    @discardableResult
+    func requeue(_ item: OutgoingItem) -> Bool {
         condition.withLock {
-            guard stopReason == nil else { return }
+            guard stopReason == nil else { return false }
             if head > 0 { head -= 1; items[head] = item } else { items.insert(item, at: 0) }
             condition.broadcast()
+            return true
         }
     }
 

@@ -123,16 +123,15 @@ extension SMTPClient {
             do {
                 let ended = try await withConnection { connection in
                     failures = 0
-                    let share = ConnectionShare(queue: queue, limit: perConnection, limiter: limiter)
+                    let share = ConnectionShare(queue: queue, limit: perConnection, limiter: limiter, reporter: reporter)
                     return try await connection.sendAll(from: share, quitAtEnd: true) { item, outcome, lost in
+                        var again = item
+                        again.attempts += 1
                         if lost, case .failure(let error) = outcome, RetryVerdict(for: error) == .retryable,
-                           item.attempts < Self.maxAttempts, queue.stopped == nil {
-                            var again = item
-                            again.attempts += 1
-                            queue.requeue(again)
-                        } else {
-                            reporter.report(item, outcome)
+                           item.attempts < Self.maxAttempts, queue.requeue(again) {
+                            return  // another connection (or this one, reopened) takes it
                         }
+                        reporter.report(item, outcome)
                     }
                 }
                 if ended { continue }
@@ -209,19 +208,22 @@ final class ConnectionShare: OutgoingSource, @unchecked Sendable {
     private let queue: OutgoingQueue
     private let limit: Int?
     private let limiter: SendRateLimiter?
+    /// Where a message goes that cannot be put back because the send was stopped.
+    private let reporter: BulkReporter?
     private var taken = 0
 
-    init(queue: OutgoingQueue, limit: Int?, limiter: SendRateLimiter?) {
+    init(queue: OutgoingQueue, limit: Int?, limiter: SendRateLimiter?, reporter: BulkReporter? = nil) {
         self.queue = queue
         self.limit = limit
         self.limiter = limiter
+        self.reporter = reporter
     }
 
     func next(wait: Bool) -> OutgoingItem? {
         if let limit, taken >= limit { return nil }
         guard let item = queue.take(wait: wait) else { return nil }
         if let limiter, !limiter.acquire(wait: wait, isCancelled: { queue.stopped != nil }) {
-            queue.requeue(item)
+            if !queue.requeue(item) { reporter?.report(item, .failure(queue.stopped ?? CancellationError())) }
             return nil
         }
         taken += 1
