@@ -8,11 +8,13 @@
 #
 # Everything lives in one fresh temporary directory: a test CA and a certificate for
 # localhost/127.0.0.1, a Postfix instance (own config, queue, data dir and log file) and a
-# Dovecot used only as Postfix's SASL server. Listeners, all on 127.0.0.1:
+# Dovecot: Postfix's SASL server, and a submission server of its own (relaying into Postfix's
+# plain relay). Listeners, all on 127.0.0.1:
 #   $SMTPKIT_INTEROP_RELAY_PORT      (10025) plain relay like a campus server: no TLS, no AUTH
 #   $SMTPKIT_INTEROP_LEGACY_PORT     (10026) the same relay without SMTPUTF8 and 8BITMIME
 #   $SMTPKIT_INTEROP_SUBMISSION_PORT (10587) submission like Microsoft 365: STARTTLS + AUTH required
 #   $SMTPKIT_INTEROP_SMTPS_PORT      (10465) implicit TLS (RFC 8314) + AUTH required
+#   $SMTPKIT_INTEROP_DOVECOT_SUBMISSION_PORT (10588) Dovecot's submission: STARTTLS + AUTH, CHUNKING
 # Mailboxes (Maildirs): alice, bob, carol, dave and blåbær (SMTPUTF8) @interop.test, and
 # kari@bücher.interop.test (its IDNA form kari@xn--bcher-kva.interop.test); any other
 # address there is refused at RCPT with 550; nothing is ever relayed elsewhere.
@@ -33,6 +35,7 @@ RELAY_PORT="${SMTPKIT_INTEROP_RELAY_PORT:-10025}"
 LEGACY_PORT="${SMTPKIT_INTEROP_LEGACY_PORT:-10026}"
 SUBMISSION_PORT="${SMTPKIT_INTEROP_SUBMISSION_PORT:-10587}"
 SMTPS_PORT="${SMTPKIT_INTEROP_SMTPS_PORT:-10465}"
+DOVECOT_SUBMISSION_PORT="${SMTPKIT_INTEROP_DOVECOT_SUBMISSION_PORT:-10588}"
 export SMTPKIT_INTEROP_PASSWORD="${SMTPKIT_INTEROP_PASSWORD:-interop-Pa55-w0rd-7c1f}"
 PASSWORD="$SMTPKIT_INTEROP_PASSWORD"
 USER_NAME="alice@interop.test"
@@ -66,6 +69,7 @@ ensure_packages() {
     local missing=()
     [[ -x $POSTFIX ]] || missing+=(postfix)
     [[ -x $DOVECOT ]] || missing+=(dovecot-core)
+    [[ -x /usr/lib/dovecot/submission ]] || missing+=(dovecot-submissiond)
     command -v openssl >/dev/null || missing+=(openssl)
     command -v python3 >/dev/null || missing+=(python3)
     command -v timeout >/dev/null || missing+=(coreutils)
@@ -189,6 +193,7 @@ fill_template() {  # $1 template, $2 output
         -e "s|@LEGACY_PORT@|$LEGACY_PORT|g" \
         -e "s|@SUBMISSION_PORT@|$SUBMISSION_PORT|g" \
         -e "s|@SMTPS_PORT@|$SMTPS_PORT|g" \
+        -e "s|@DOVECOT_SUBMISSION_PORT@|$DOVECOT_SUBMISSION_PORT|g" \
         -e "s|@MAIL_UID@|$MAIL_UID|g" \
         -e "s|@MAIL_GID@|$MAIL_GID|g" \
         -e "s|@INTROSPECTION_URL@|${IDP_INTROSPECTION_URL:-}|g" \
@@ -241,7 +246,8 @@ EOF
 }
 
 configure_dovecot() {
-    mkdir -p "$ROOT/dovecot/run" "$ROOT/dovecot/state"
+    mkdir -p "$ROOT/dovecot/run" "$ROOT/dovecot/state" "$ROOT/dovecot/mail"
+    chown "$MAIL_UID:$MAIL_GID" "$ROOT/dovecot/mail"
     fill_template "$HELPERS/dovecot.conf.in" "$ROOT/dovecot/dovecot.conf"
     if [[ -z ${IDP_INTROSPECTION_URL:-} ]]; then
         # No identity provider: no OAuth2 passdb or mechanisms.
@@ -287,9 +293,9 @@ wait_until() {  # $1 seconds, $2 description, rest = command
 
 start_stack() {
     local port
-    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT" "$DOVECOT_SUBMISSION_PORT"; do
         if port_in_use "$port"; then
-            die "127.0.0.1:$port is already in use (another interop run? a mail server?); free it or set SMTPKIT_INTEROP_{RELAY,LEGACY,SUBMISSION,SMTPS}_PORT"
+            die "127.0.0.1:$port is already in use (another interop run? a mail server?); free it or set SMTPKIT_INTEROP_{RELAY,LEGACY,SUBMISSION,SMTPS,DOVECOT_SUBMISSION}_PORT"
         fi
     done
     ROOT="$(mktemp -d "${TMPDIR:-/tmp}/$TMP_PREFIX.XXXXXXXX")"
@@ -312,10 +318,10 @@ start_stack() {
     "$DOVECOT" -c "$ROOT/dovecot/dovecot.conf" || die "dovecot did not start"
     wait_until 10 "Dovecot's auth socket" test -S "$PF_QUEUE/private/auth"
     "$POSTFIX" -c "$PF_ETC" start >&2 || die "postfix did not start"
-    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT"; do
+    for port in "$RELAY_PORT" "$LEGACY_PORT" "$SUBMISSION_PORT" "$SMTPS_PORT" "$DOVECOT_SUBMISSION_PORT"; do
         wait_until 10 "a listener on 127.0.0.1:$port" port_in_use "$port"
     done
-    log "up: relay 127.0.0.1:$RELAY_PORT, legacy relay 127.0.0.1:$LEGACY_PORT, submission 127.0.0.1:$SUBMISSION_PORT (STARTTLS), implicit TLS 127.0.0.1:$SMTPS_PORT"
+    log "up: relay 127.0.0.1:$RELAY_PORT, legacy relay 127.0.0.1:$LEGACY_PORT, submission 127.0.0.1:$SUBMISSION_PORT (STARTTLS), implicit TLS 127.0.0.1:$SMTPS_PORT, Dovecot submission 127.0.0.1:$DOVECOT_SUBMISSION_PORT"
 }
 
 # ---------------------------------------------------------------- check runner
@@ -441,6 +447,7 @@ The interop stack is running (Ctrl-C stops it):
   legacy relay 127.0.0.1:$LEGACY_PORT   as the relay, without SMTPUTF8 and 8BITMIME
   submission   127.0.0.1:$SUBMISSION_PORT   STARTTLS + AUTH required
   implicit TLS 127.0.0.1:$SMTPS_PORT   TLS on connect + AUTH required
+  Dovecot submission 127.0.0.1:$DOVECOT_SUBMISSION_PORT   STARTTLS + AUTH required, CHUNKING (relays to the relay)
   CA file      $CA_PEM
   login        $USER_NAME / $PASSWORD (\$SMTPKIT_INTEROP_PASSWORD)
   mailboxes    $MAIL_ROOT/interop.test/{alice,bob,carol,dave,blaabaer,kari}/new

@@ -69,7 +69,11 @@ smtps_args() {
     printf '%s\n' --host 127.0.0.1 --port "$SMTPS_PORT" --tls tls --ca-file "$CA_PEM" \
         --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
 }
-RELAY=() LEGACY=() SUBMISSION=() SMTPS=()
+dovecot_submission_args() {
+    printf '%s\n' --host 127.0.0.1 --port "$DOVECOT_SUBMISSION_PORT" --ca-file "$CA_PEM" \
+        --user "$USER_NAME" --password-env SMTPKIT_INTEROP_PASSWORD --timeout 20
+}
+RELAY=() LEGACY=() SUBMISSION=() SMTPS=() DOVECOT_SUBMISSION=()
 
 # What the last run's -v transcript shows: "<- 250-KEYWORD" lines of the EHLO reply
 # ("<~" once TLS is on) and the "-> MAIL FROM:..." / "-> RCPT TO:..." lines it sent.
@@ -712,11 +716,30 @@ PY
     unset XDG_STATE_HOME SMTPKIT_INTEROP_BAD_TOKEN
 }
 
+# Dovecot's own submission server offers CHUNKING (RFC 3030): a body of several chunks goes as
+# BDAT n … BDAT n LAST, byte for byte, and a bulk send pipelines whole messages.
+c25_dovecot_chunking() {
+    local body="$WORK/c25-body.txt" i
+    for ((i = 0; i < 4000; i++)); do printf 'line %05d of the report: %s\n' "$i" "........................................"; done >"$body"
+    sk c25a send "${DOVECOT_SUBMISSION[@]}" -v --from "$USER_NAME" --to bob@interop.test \
+        --subject '[c25a] chunked' --body-file "$body"
+    sk_rc 0 "a 270 KiB body through Dovecot's submission" && ehlo_offered CHUNKING || { echo "no CHUNKING offered"; sk_show; return 1; }
+    sk_sent_line "BDAT 65536" && sk_sent_line " LAST" || return 1
+    grep -Eq '^ *[-~]> DATA$' "$SK_ERR" && { echo "DATA was sent though CHUNKING was offered"; sk_show; return 1; }
+    expect_delivered bob '[c25a]' || return 1
+    py_check check "${DELIVERED[0]}" --body-equals "$body" || return 1
+    sk c25b send "${DOVECOT_SUBMISSION[@]}" --from "$USER_NAME" --to bob@interop.test \
+        --subject '[c25b] bulk' --body 'one of five' --repeat 5 --connections 2
+    sk_rc 0 "five messages over two connections" && sk_output_has 'sent 5 of 5 messages' || return 1
+    expect_delivered bob '[c25b]' 5
+}
+
 run_smtpkit_checks() {
     mapfile -t RELAY < <(relay_args)
     mapfile -t LEGACY < <(legacy_args)
     mapfile -t SUBMISSION < <(submission_args)
     mapfile -t SMTPS < <(smtps_args)
+    mapfile -t DOVECOT_SUBMISSION < <(dovecot_submission_args)
     TRICKY_BODY="$WORK/tricky-body.txt"
     write_tricky_body "$TRICKY_BODY"
     echo "smtpkit checks ($SMTPKIT)"
@@ -748,4 +771,5 @@ run_smtpkit_checks() {
     run_check c22 "--header, --reply-to, --in-reply-to, --references; one Subject; no CR LF; long text folded" c22_extra_headers
     run_check c23 "library: a profile resolved, 3 messages over one connection (relay; STARTTLS + one AUTH)" c23_library_with_connection
     run_check c24 "OAuth2: device login, OAUTHBEARER and XOAUTH2 through Postfix + Dovecot (introspection), refresh, dead login 77" c24_oauth2
+    run_check c25 "Dovecot submission (CHUNKING): a 270 KiB body as BDAT chunks, byte for byte; 5 messages over 2 connections" c25_dovecot_chunking
 }
