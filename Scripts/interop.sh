@@ -22,7 +22,7 @@
 # Also: $SMTPKIT_BIN (the binary to test), $SMTPKIT_INTEROP_WAIT (seconds a delivery may
 # take, 20), $SMTPKIT_INTEROP_COMMAND_TIMEOUT (seconds one smtpkit run may take, 60).
 #
-# Needs root (installs postfix, dovecot-core, openssl, python3 with apt-get when missing).
+# Needs root (installs postfix, dovecot-core, dovecot-submissiond, openssl, python3 with apt-get when missing).
 # Everything it starts is stopped on exit, also on failure; on failure the logs are printed.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
