@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable {
     public var dsn = false
     /// `CHUNKING`: BDAT (RFC 3030).
     public var chunking = false
+    /// `BINARYMIME` (RFC 3030 §3), advertised only together with ``chunking``.
+    public var binaryMIME = false
     /// `SIZE n` in EHLO and enforced on MAIL and DATA; nil advertises no SIZE.
     public var sizeLimit: Int? = 10_485_760
     /// Recipients to refuse: address (lower-cased) → the whole reply line ("550 5.1.1 User unknown").

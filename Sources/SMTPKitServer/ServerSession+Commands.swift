@@ -44,6 +44,7 @@ extension ServerSession {
         if configuration.smtpUTF8 { lines.append("SMTPUTF8") }
         if configuration.dsn { lines.append("DSN") }
         if configuration.chunking { lines.append("CHUNKING") }
+        if configuration.chunking && configuration.binaryMIME { lines.append("BINARYMIME") }
         let reply = lines.enumerated().map { index, line in
             (index == lines.count - 1 ? "250 " : "250-") + line
         }.joined(separator: "\r\n")

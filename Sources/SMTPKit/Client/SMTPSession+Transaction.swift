@@ -72,10 +72,19 @@ extension SMTPSession {
             if let limit = capabilities.sizeLimit, size > limit { throw SMTPError.messageTooLarge(size: size, limit: limit) }
             if capabilities.supportsSize { parameters.append(.size(size)) }
         }
-        if source.bodyType == .eightBitMIME {
+        switch source.bodyType {
+        case .sevenBit: break
+        case .eightBitMIME:
             // RFC 6152 §3: 8-bit data only to a server that said it takes it.
             guard capabilities.eightBitMIME else { throw SMTPError.eightBitNotSupported(serverName) }
             parameters.append(.body(.eightBitMIME))
+        case .binaryMIME:
+            // RFC 3030 §3: lines over 998 octets only as BINARYMIME, and that only with BDAT.
+            guard capabilities.chunking, capabilities.supports("BINARYMIME") else {
+                let line = (source as? OverlongLineReporting)?.firstOverlongLine
+                throw MessageError.lineTooLong(line: line?.line ?? 0, length: line?.length ?? 0)
+            }
+            parameters.append(.body(.binaryMIME))
         }
         if smtpUTF8 { parameters.append(.smtpUTF8) }
         return parameters

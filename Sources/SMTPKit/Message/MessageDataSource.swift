@@ -29,6 +29,15 @@ public enum MessageBodyType: String, Sendable {
     case sevenBit = "7BIT"
     /// Contains octets above 127 in text: needs `BODY=8BITMIME`.
     case eightBitMIME = "8BITMIME"
+    /// Has a line over 998 octets (RFC 5322 §2.1.1): needs `BODY=BINARYMIME`, which only goes
+    /// with BDAT (RFC 3030 §3). A server that offers no BINARYMIME cannot take it at all.
+    case binaryMIME = "BINARYMIME"
+}
+
+/// A source that knows its first line over 998 octets (a raw message): what the session
+/// reports when the server cannot take it as BINARYMIME.
+protocol OverlongLineReporting {
+    var firstOverlongLine: (line: Int, length: Int)? { get }
 }
 
 /// A message that is already in memory.

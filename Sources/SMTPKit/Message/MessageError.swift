@@ -109,7 +109,8 @@ public struct MessageError: SMTPKitError {
             return "invalid header \(Self.quoted(headerName ?? "")): \(reason)"
         case .lineTooLong:
             return "line \(line ?? 0) of the message is \(length ?? 0) octets long; RFC 5322 §2.1.1 allows at most 998 "
-                + "(plus CRLF). Wrap the line, or send the content as an encoded attachment"
+                + "(plus CRLF), and the server does not offer BINARYMIME with CHUNKING (RFC 3030), which would take it. "
+                + "Wrap the line, or send the content as an encoded attachment"
         case .unreadable:
             return "cannot read \(isAttachment ? "attachment" : "message file") \(Self.quoted(path ?? "")): \(reason)"
         case .notText:

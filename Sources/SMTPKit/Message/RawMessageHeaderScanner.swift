@@ -18,6 +18,10 @@ struct RawMessageHeaderScanner {
     /// Any octet ≥ 0x80 from the empty line on (the body), so removing header fields can tell
     /// whether the rest still needs 8BITMIME.
     private(set) var bodyHasEightBit = false
+    /// The header section's lines before the empty line (folded lines count one each).
+    private(set) var fieldLines = 0
+    /// Whether the empty line that ends the header section was seen (else the whole input is header).
+    private(set) var sawEmptyLine = false
 
     private var offset = 0
     private var lineLength = 0
@@ -76,6 +80,7 @@ struct RawMessageHeaderScanner {
                         return index
                     }
                     headerLength = offset - 1
+                    sawEmptyLine = true
                     if byte == 0x0A {
                         bodyStart = offset
                         return index
@@ -83,6 +88,7 @@ struct RawMessageHeaderScanner {
                     emptyLineCR = true
                 } else {
                     lineLength = 0
+                    fieldLines += 1
                     pendingCR = byte == 0x0D
                 }
             default:

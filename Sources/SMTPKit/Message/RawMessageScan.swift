@@ -1,6 +1,7 @@
 /// What one pass over a raw message's octets finds, fed chunk by chunk: its exact size, whether
-/// an octet ≥ 0x80 occurs (RFC 6152 §2), the first line over 998 octets (RFC 5322 §2.1.1), and
-/// where the header section ends. Pure: the chunks come from ``RawMessageInput``, which reads them.
+/// an octet ≥ 0x80 occurs (RFC 6152 §2), the first line over 998 octets (RFC 5322 §2.1.1: such a
+/// message can go only as `BODY=BINARYMIME`, RFC 3030), and where the header section ends. Pure:
+/// the chunks come from ``RawMessageInput``, which reads them.
 struct RawMessageScan {
     /// The octets scanned so far.
     private(set) var size = 0
@@ -10,21 +11,22 @@ struct RawMessageScan {
     private(set) var header = RawMessageHeaderScanner()
     private var lines = MessageLineScanner()
 
-    /// Scans the next chunk; throws ``MessageError/Kind/lineTooLong`` with the line's 1-based
-    /// number as soon as a line is over the limit.
+    /// The first line over 998 octets: its 1-based number and length (known once it ends).
+    var firstOverlongLine: (line: Int, length: Int)? { lines.firstOverlongLine }
+
+    /// Scans the next chunk.
     mutating func scan(_ chunk: UnsafeRawBufferPointer) throws {
         lines.scan(chunk)
-        if let overlong = lines.firstOverlongLine {
-            throw MessageError.lineTooLong(line: overlong.line, length: overlong.length)
-        }
         header.scan(chunk)
         size += chunk.count
     }
 
-    /// Ends the scan (an unterminated last line counts too).
+    /// Ends the scan (an unterminated last line counts too). A header line over 998 octets is
+    /// refused with ``MessageError/Kind/lineTooLong`` and its number: BINARYMIME relaxes the
+    /// body's lines, never the header's (RFC 5322 §2.1.1, RFC 3030 §3).
     mutating func finish() throws {
         lines.finish()
-        if let overlong = lines.firstOverlongLine {
+        if let overlong = lines.firstOverlongLine, !header.sawEmptyLine || overlong.line <= header.fieldLines {
             throw MessageError.lineTooLong(line: overlong.line, length: overlong.length)
         }
         hasEightBit = lines.hasEightBit

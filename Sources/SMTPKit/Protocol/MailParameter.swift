@@ -22,7 +22,8 @@ public enum MailParameter: Sendable, Hashable {
     public var requiredExtension: String? {
         switch self {
         case .size: "SIZE"
-        case .body: "8BITMIME"  // BODY= itself is RFC 6152's, whichever value
+        case .body(.binaryMIME): "BINARYMIME"  // RFC 3030 §3
+        case .body: "8BITMIME"  // BODY= itself is RFC 6152's
         case .smtpUTF8: "SMTPUTF8"
         case .returnContent, .envelopeID: "DSN"
         case .other: nil

@@ -24,7 +24,7 @@ import Darwin
 /// the octets yielded (RFC 5322 §3.6.3: the blind recipients must not see each other, nor be
 /// seen by To and Cc); everything else, the body above all, streams unchanged, and
 /// ``estimatedSize`` is the size of what is yielded.
-public final class RawMessage: MessageDataSource, Sendable {
+public final class RawMessage: MessageDataSource, OverlongLineReporting, Sendable {
     /// The path that was opened (`-` for standard input).
     public let path: String
     /// The parsed header section, as it was before any field was removed.
@@ -36,6 +36,9 @@ public final class RawMessage: MessageDataSource, Sendable {
     /// The exact number of octets ``read(maxLength:)`` yields, removed fields excluded, for `SIZE=`
     /// (RFC 1870 §4).
     public let estimatedSize: Int?
+    /// The first line over 998 octets (1-based number, length), when there is one: the message
+    /// goes only to a server that offers BINARYMIME and CHUNKING (RFC 3030).
+    public let firstOverlongLine: (line: Int, length: Int)?
 
     private let stream: RawMessageStream
 
@@ -45,7 +48,6 @@ public final class RawMessage: MessageDataSource, Sendable {
     /// Opens, scans and parses the message at `path`.
     ///
     /// Throws ``MessageError/Kind/unreadable`` (cannot be read, a directory, empty),
-    /// ``MessageError/Kind/lineTooLong`` (a line over 998 octets, with its number),
     /// ``MessageError/Kind/invalidHeader`` (a header line that is not a field, or headers over
     /// 1 MiB without an empty line) or ``MessageError/Kind/invalidAddress`` (a malformed address
     /// in From, Sender, To, Cc or Bcc, naming the field).
@@ -88,7 +90,8 @@ public final class RawMessage: MessageDataSource, Sendable {
         self.headers = headers
         self.removesBcc = removeBcc
         self.stream = RawMessageStream(input, removing: removed)
-        self.bodyType = eightBit ? .eightBitMIME : .sevenBit
+        self.bodyType = input.firstOverlongLine != nil ? .binaryMIME : eightBit ? .eightBitMIME : .sevenBit
+        self.firstOverlongLine = input.firstOverlongLine
         self.estimatedSize = stream.size
     }
 

@@ -11,8 +11,11 @@ import Darwin
 ///
 /// Opening it scans the input once, in chunks: octets ≥ 0x80 make ``bodyType``
 /// `.eightBitMIME` (RFC 6152), the octets counted give ``estimatedSize`` (RFC 1870), and a line
-/// over 998 octets (RFC 5322 §2.1.1) is refused with ``MessageError/Kind/lineTooLong`` and its
-/// 1-based number rather than being broken in transit; an empty input is refused with
+/// over 998 octets (RFC 5322 §2.1.1) in the header section is refused with
+/// ``MessageError/Kind/lineTooLong`` and its number, and one in the body makes it `.binaryMIME`, its number kept in
+/// ``firstOverlongLine``: it then goes as `BODY=BINARYMIME` over BDAT to a server that offers
+/// both (RFC 3030), and is refused before MAIL FROM with ``MessageError/Kind/lineTooLong``
+/// anywhere else, never broken in transit; an empty input is refused with
 /// ``MessageError/Kind/unreadable``. A regular file is then streamed from where it started.
 /// Standard input, a pipe or a FIFO cannot be read twice, so it is copied into an unlinked
 /// temporary file (in `$TMPDIR`, else `/tmp`) while it is scanned and streamed from there:
@@ -21,13 +24,17 @@ import Darwin
 /// To send a message's To, Cc and Bcc recipients with Bcc removed (`sendmail -t`), use
 /// ``RawMessage``. Reads are serialised by a lock, so the object may be passed between threads;
 /// it is still meant to be read once, front to back.
-public final class RawMessageFile: MessageDataSource, Sendable {
+public final class RawMessageFile: MessageDataSource, OverlongLineReporting, Sendable {
     /// The path that was opened (`-` for standard input).
     public let path: String
     /// `.eightBitMIME` when any octet is ≥ 0x80 (RFC 6152 §2), else `.sevenBit`.
     public let bodyType: MessageBodyType
     /// The exact size in octets as scanned, for `SIZE=` (RFC 1870 §4).
     public let estimatedSize: Int?
+    /// The first line over 998 octets (1-based number, length), when there is one: the message
+    /// goes only to a server that offers BINARYMIME and CHUNKING (RFC 3030), else the send
+    /// throws ``MessageError/Kind/lineTooLong`` before MAIL FROM.
+    public let firstOverlongLine: (line: Int, length: Int)?
 
     let stream: RawMessageStream
 
@@ -35,7 +42,7 @@ public final class RawMessageFile: MessageDataSource, Sendable {
     ///
     /// Throws ``MessageError/Kind/unreadable`` with the system's reason when it cannot be opened
     /// or read (missing, no permission, a directory) or is empty, and
-    /// ``MessageError/Kind/lineTooLong`` for a line over 998 octets.
+    /// and records a line over 998 octets in ``firstOverlongLine``.
     public convenience init(path: String) throws {
         try self.init(input: RawMessageInput(path: path))
     }
@@ -54,7 +61,8 @@ public final class RawMessageFile: MessageDataSource, Sendable {
 
     private init(input: RawMessageInput) {
         self.path = input.path
-        self.bodyType = input.hasEightBit ? .eightBitMIME : .sevenBit
+        self.bodyType = input.firstOverlongLine != nil ? .binaryMIME : input.hasEightBit ? .eightBitMIME : .sevenBit
+        self.firstOverlongLine = input.firstOverlongLine
         self.estimatedSize = input.size
         self.stream = RawMessageStream(input)
     }

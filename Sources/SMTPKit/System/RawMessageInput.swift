@@ -6,7 +6,7 @@
 ///
 /// The scan (``RawMessageScan``: RFC 5322 §2.1.1 line lengths, 8-bit octets, exact size, where
 /// the header section ends) happens before anything is sent, so an unsendable message is refused
-/// before the first SMTP command. The object owns the descriptor it reads (the file it opened or
+/// before MAIL FROM. The object owns the descriptor it reads (the file it opened or
 /// the temporary file) and closes it when it goes away. It never changes after `init`, and
 /// `pread(2)` keeps no position, so it may be read from any thread. Every system call goes
 /// through ``SystemCall``; a failure becomes ``MessageError/Kind/unreadable`` naming the input.
@@ -20,6 +20,9 @@ final class RawMessageInput: @unchecked Sendable {
     let size: Int
     /// Any octet ≥ 0x80 anywhere (RFC 6152 §2).
     let hasEightBit: Bool
+    /// The first line over 998 octets (RFC 5322 §2.1.1), if any: the message then needs
+    /// `BODY=BINARYMIME` (RFC 3030 §3), or cannot be sent.
+    let firstOverlongLine: (line: Int, length: Int)?
     /// Where the header section ends and the body starts (see ``RawMessageHeaderScanner``).
     let header: RawMessageHeaderScanner
 
@@ -69,6 +72,7 @@ final class RawMessageInput: @unchecked Sendable {
         self.start = source.start
         self.size = source.scan.size
         self.hasEightBit = source.scan.hasEightBit
+        self.firstOverlongLine = source.scan.firstOverlongLine
         self.header = source.scan.header
     }
 

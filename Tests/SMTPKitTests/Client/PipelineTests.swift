@@ -168,6 +168,46 @@ import SMTPKitServer
         #expect(!(ClientFixture.finishedSessions(server).first?.lines ?? []).contains { $0.hasPrefix("BDAT") })
     }
 
+    // MARK: BINARYMIME (RFC 3030 §3)
+
+    static func longLineMessage() throws -> (path: String, bytes: [UInt8]) {
+        let bytes = Bytes.utf8("Subject: wide\r\n\r\nshort\r\n" + String(repeating: "w", count: 2_000) + "\r\nend\r\n")
+        return (try MessageTestSupport.temporaryFile(bytes), bytes)
+    }
+
+    @Test func aLineOver998GoesAsBinaryMIMEWhenTheServerTakesIt() async throws {
+        let server = try Self.server(chunking: true) { $0.binaryMIME = true }
+        defer { server.stop() }
+        let (path, bytes) = try Self.longLineMessage()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bob@example.net"])
+
+        _ = try await Self.client(port: server.port).send(.file(path: path), envelope: envelope)
+
+        #expect(server.messages.first?.data == bytes)
+        #expect(server.messages.first?.mailParameters.contains("BODY=BINARYMIME") == true)
+        let lines = try #require(ClientFixture.finishedSessions(server).first).lines
+        #expect(lines.contains("BDAT \(bytes.count) LAST"))
+    }
+
+    @Test(arguments: [(true, false), (false, true), (false, false)])
+    func aLineOver998IsRefusedBeforeMAILWithoutBinaryMIMEAndChunking(chunking: Bool, binaryMIME: Bool) async throws {
+        let server = try Self.server(chunking: chunking) { $0.binaryMIME = binaryMIME }
+        defer { server.stop() }
+        let (path, _) = try Self.longLineMessage()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let envelope = try Envelope(sender: ClientFixture.user, recipients: ["bob@example.net"])
+
+        let error = try await #require(throws: MessageError.self) {
+            try await Self.client(port: server.port).send(.file(path: path), envelope: envelope)
+        }
+
+        #expect(error.kind == .lineTooLong)
+        #expect(error.line == 4 && error.length == 2_000)
+        #expect(error.description.contains("BINARYMIME"))
+        #expect(!(ClientFixture.finishedSessions(server).first?.lines ?? []).contains { $0.hasPrefix("MAIL") })
+    }
+
     // MARK: BDAT framing (RFC 3030 §2)
 
     static func sendRaw(_ bytes: [UInt8], chunking: Bool = true) async throws -> (SMTPServer, SessionRecord) {

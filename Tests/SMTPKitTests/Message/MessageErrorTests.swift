@@ -8,7 +8,8 @@ struct MessageErrorTests {
         (MessageError.invalidHeader(name: "Subject", reason: "the value contains a NUL character"),
          "invalid header \"Subject\": the value contains a NUL character"),
         (MessageError.lineTooLong(line: 12, length: 1200),
-         "line 12 of the message is 1200 octets long; RFC 5322 §2.1.1 allows at most 998 (plus CRLF). "
+         "line 12 of the message is 1200 octets long; RFC 5322 §2.1.1 allows at most 998 (plus CRLF), and the server "
+            + "does not offer BINARYMIME with CHUNKING (RFC 3030), which would take it. "
             + "Wrap the line, or send the content as an encoded attachment"),
         (MessageError.unreadable(path: "/tmp/x.eml", reason: "Permission denied"),
          "cannot read message file \"/tmp/x.eml\": Permission denied"),
