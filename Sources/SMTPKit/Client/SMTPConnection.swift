@@ -106,7 +106,8 @@ public final class SMTPConnection: Sendable {
     /// Sends what `source` gives until it runs dry or the connection fails, reporting each
     /// message as its outcome is known (on the connection's I/O thread). With `quitAtEnd`, QUIT
     /// goes in the same write as the last end of data and the connection is then closed.
-    /// - Returns: true when the connection ended with QUIT, false when it is still open or failed.
+    /// - Returns: false when the connection failed under its messages; true when it ended with
+    /// QUIT or is still usable.
     @discardableResult
     func sendAll(from source: OutgoingSource & Sendable, quitAtEnd: Bool,
                  report: @escaping @Sendable (OutgoingItem, Result<DeliveryReport, any Error>, _ connectionLost: Bool) -> Void) async throws -> Bool {
@@ -124,7 +125,7 @@ public final class SMTPConnection: Sendable {
             } else if session.isBroken {
                 state.markBroken(by: lastFailure ?? SMTPError.connectionUnusable("the connection failed"), lastReply: session.lastReply)
             }
-            return session.hasQuit
+            return session.hasQuit || !session.isBroken
         }
     }
 

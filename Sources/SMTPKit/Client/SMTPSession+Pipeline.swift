@@ -78,7 +78,7 @@ extension SMTPSession {
         mutating func run(_ source: OutgoingSource, mayAbandonLast: Bool, report: OutgoingReport) throws {
             // The message whose end of data is in `output` or on the wire, its reply unread.
             var ending: Transaction?
-            while !session.isBroken {
+            while !session.isBroken && !session.hasQuit {
                 guard let item = source.next(wait: ending == nil) else {
                     guard let last = ending else { return }
                     if source.isExhausted { queueQuit() }
@@ -181,20 +181,23 @@ extension SMTPSession {
         mutating func settle() throws {
             if !output.isEmpty {
                 let ends = awaited.compactMap { if case .end(let t) = $0 { t } else { nil } }
-                let operation = ends.isEmpty ? "the commands" : "the message data"
                 let bytes = output
                 output.removeAll(keepingCapacity: true)
+                // An end of data counts as sent from the moment its write starts: a write that
+                // fails part-way may have carried it (the kernel took the dot, then the peer
+                // reset), so a lost reply is "status unknown", never a reason to send it again.
+                for transaction in ends { transaction.endSent = true }
                 do {
-                    try session.write(bytes, timeout: ends.isEmpty ? timeouts.mail : timeouts.dataBlock, operation: operation)
+                    try session.write(bytes, timeout: ends.isEmpty ? timeouts.mail : timeouts.dataBlock,
+                                      operation: ends.isEmpty ? "the commands" : "the message data", salvaging: false)
                 } catch {
-                    awaited.removeAll()
+                    collectArrivedReplies()
                     throw ConnectionLost(error: error)
                 }
-                for transaction in ends { transaction.endSent = true }
             }
             let replies = awaited
             awaited.removeAll()
-            for (index, expected) in replies.enumerated() {
+            for expected in replies {
                 let reply: Reply
                 do {
                     reply = try session.readReply(to: describe(expected), timeout: timeout(for: expected))
@@ -204,10 +207,22 @@ extension SMTPSession {
                 }
                 record(reply, for: expected)
                 if case .quit = expected { session.hasQuit = true; session.connection.close(); return }
-                // 421: the server is closing (RFC 5321 §3.8); nothing after this reply will be answered.
-                if reply.code == 421 && index < replies.count - 1 {
+                // 421: the server is closing (RFC 5321 §3.8); nothing after this reply will be
+                // answered, and what it refused may go on another connection.
+                if reply.code == 421 {
                     throw ConnectionLost(error: SMTPError.connectionUnusable("the server closed it (\(reply))"))
                 }
+            }
+        }
+
+        /// After a failed write: the replies the server sent before the connection broke (a 250
+        /// to an end of data that went out, a refusal), read in order while they are there.
+        mutating func collectArrivedReplies() {
+            let replies = awaited
+            awaited.removeAll()
+            for expected in replies {
+                guard let reply = try? session.readReply(to: describe(expected), timeout: 1) else { return }
+                record(reply, for: expected)
             }
         }
 
@@ -319,7 +334,8 @@ extension SMTPSession {
                     tls: session.connection.tlsInfo, authenticatedUser: session.authenticatedUser)), report)
             } else if final.isTransient || final.isPermanent {
                 if transaction.chunked { needsReset = true }  // RFC 3030 §3: the state after a failed BDAT is unknown
-                done(transaction, .failure(SMTPError.rejected(what, reply: final)), report)
+                // A 421 refuses the message and closes the connection: another one may take it.
+                done(transaction, .failure(SMTPError.rejected(what, reply: final)), report, connectionLost: final.code == 421)
             } else {
                 session.isBroken = true  // the server may think the data is still going on
                 done(transaction, .failure(SMTPError.unexpectedReply(what, reply: final)), report)
@@ -334,6 +350,11 @@ extension SMTPSession {
 
         /// The outcome of a message caught in flight by a lost connection.
         func lostOutcome(of transaction: Transaction, cause: any Error) -> any Error {
+            // A refused envelope delivers nothing, whatever data followed it.
+            if let mail = transaction.mailReply, !mail.isPositive { return SMTPError.rejected(transaction.mail.transcript, reply: mail) }
+            if transaction.envelopeAnswered, !transaction.recipientReplies.contains(where: \.isPositive) {
+                return SMTPError.recipientsRefused(transaction.recipientResults, sentNothing: true)
+            }
             if transaction.endSent { return SMTPError.deliveryStatusUnknown("\(cause)", underlying: cause) }
             if let mail = transaction.mailReply, !mail.isPositive { return SMTPError.rejected(transaction.mail.transcript, reply: mail) }
             return cause
@@ -394,6 +415,12 @@ extension SMTPSession {
                 if pipelining {
                     try write(output, timeout: timeouts.dataBlock)
                     output.removeAll(keepingCapacity: true)
+                    // Read the chunks' replies now and then, so neither side's buffer fills
+                    // (RFC 2920 §3.1); after a refusal no further chunk may go (RFC 3030 §4.2).
+                    if awaited.count >= SMTPSession.pipelineGroupLimit {
+                        try settle()
+                        if transaction.dataReply != nil { return }
+                    }
                 } else {
                     // RFC 3030 §4.2: without PIPELINING each chunk waits for its reply; after a
                     // refusal no further chunk may be sent.
@@ -417,8 +444,10 @@ extension SMTPSession {
     /// nil for a larger message, whose chunks are sent as it is read. Reading the first block
     /// before MAIL also means a source that cannot be read fails before anything is sent.
     func wholeChunk(of transaction: Transaction) throws -> [UInt8]? {
-        let first = try read(transaction.source)
-        let second = first.isEmpty ? [] : try read(transaction.source)
+        // Nothing of this transaction is on the wire yet: a source that cannot be read fails the
+        // message alone and leaves the connection as it is.
+        let first = try transaction.source.read(maxLength: Self.dataBlockSize)
+        let second = first.isEmpty ? [] : try transaction.source.read(maxLength: Self.dataBlockSize)
         guard second.isEmpty else {
             transaction.lookahead = [first, second]
             return nil

@@ -73,7 +73,8 @@ package final class SMTPSession: @unchecked Sendable {
     /// A server that refuses in the middle (a 552 during DATA, a 421 to a pipelined group)
     /// often replies and closes at once, so the write fails: its reply, if it arrived, is
     /// the real outcome and is reported instead of the broken pipe.
-    func write(_ bytes: [UInt8], timeout: Double, operation: String) throws {
+    /// - Parameter salvaging: look for such a reply (off where the caller reads every reply it awaits).
+    func write(_ bytes: [UInt8], timeout: Double, operation: String, salvaging: Bool = true) throws {
         do {
             try connection.write(bytes, deadline: .after(seconds: timeout))
         } catch let error where error.kind == .timedOut {
@@ -81,7 +82,7 @@ package final class SMTPSession: @unchecked Sendable {
             throw TransportError.timedOut("sending \(operation)", seconds: timeout)
         } catch {
             isBroken = true
-            if let reply = salvageReply(), reply.isTransient || reply.isPermanent {
+            if salvaging, let reply = salvageReply(), reply.isTransient || reply.isPermanent {
                 throw SMTPError.rejected(operation, reply: reply)
             }
             throw error

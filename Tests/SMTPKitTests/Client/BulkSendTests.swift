@@ -52,6 +52,25 @@ import SMTPKitServer
         #expect(ClientFixture.finishedSessions(server).count >= 4)
     }
 
+    /// A 421 closes the connection (RFC 5321 §3.8) and refuses what it answers: that message
+    /// goes on a new connection — in lock-step, and when MAIL, RCPT and the whole BDAT went
+    /// together (its data went out, but after a refused MAIL nothing can have been delivered).
+    @Test(arguments: [(false, false), (true, true)])
+    func a421ToMAILSendsTheMessageOnANewConnection(pipelining: Bool, chunking: Bool) async throws {
+        let server = try PipelineTests.server(chunking: chunking) {
+            $0.pipelining = pipelining
+            $0.faults = [.onOccurrence(2, .reply(to: .mail, lines: ["421 4.7.0 Too many messages on this connection"]))]
+        }
+        defer { server.stop() }
+
+        let results = try await Self.collect(PipelineTests.client(port: server.port).send(try Self.messages(3)))
+
+        #expect(results.count == 3)
+        #expect(results.allSatisfy { $0.isDelivered }, "\(results.map(\.outcome))")
+        #expect(results.first { $0.index == 1 }?.attempts == 2)
+        #expect(Self.arrivals(server) == ["Subject: m0": 1, "Subject: m1": 1, "Subject: m2": 1])
+    }
+
     @Test func aLostReplyToTheDotIsReportedUnknownAndNeverResent() async throws {
         let server = try PipelineTests.server { $0.faults = [.onOccurrence(2, .silence(at: .endOfData))] }
         defer { server.stop() }
