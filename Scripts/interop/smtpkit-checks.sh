@@ -734,6 +734,22 @@ c25_dovecot_chunking() {
     expect_delivered bob '[c25b]' 5
 }
 
+# max_recipients_per_message (Exchange Online: 500): with --allow-partial a message with more
+# recipients goes as further transactions on the same connection; without, nothing is sent.
+c26_recipient_cap() {
+    local config="$WORK/c26.toml"
+    printf '[profiles.capped]\nhost = "127.0.0.1"\nport = %s\ntls = "none"\ntimeout = 20\nmax_recipients_per_message = 2\n' \
+        "$RELAY_PORT" >"$config"
+    local to=(--to alice@interop.test --to bob@interop.test --to carol@interop.test)
+    sk c26a send --config "$config" --profile capped --from "$USER_NAME" "${to[@]}" --subject '[c26a] capped' --body one
+    sk_rc 64 "three recipients, a cap of two, no --allow-partial" && sk_stderr_has 'allow-partial' "the way out (--allow-partial)" || return 1
+    expect_nothing_delivered '[c26a]' || return 1
+    sk c26b send --config "$config" --profile capped --allow-partial --from "$USER_NAME" "${to[@]}" --subject '[c26b] capped' --body two
+    sk_rc 0 "three recipients in two transactions" && sk_output_has 'sent to 3 recipients' || return 1
+    expect_delivered alice '[c26b]' && expect_delivered bob '[c26b]' && expect_delivered carol '[c26b]' || return 1
+    postfix_session_has ' mail=2 rcpt=3 '
+}
+
 run_smtpkit_checks() {
     mapfile -t RELAY < <(relay_args)
     mapfile -t LEGACY < <(legacy_args)
@@ -772,4 +788,5 @@ run_smtpkit_checks() {
     run_check c23 "library: a profile resolved, 3 messages over one connection (relay; STARTTLS + one AUTH)" c23_library_with_connection
     run_check c24 "OAuth2: device login, OAUTHBEARER and XOAUTH2 through Postfix + Dovecot (introspection), refresh, dead login 77" c24_oauth2
     run_check c25 "Dovecot submission (CHUNKING): a 270 KiB body as BDAT chunks, byte for byte; 5 messages over 2 connections" c25_dovecot_chunking
+    run_check c26 "max_recipients_per_message: refused without --allow-partial (64, nothing sent); with it, 2 transactions, all 3 delivered" c26_recipient_cap
 }

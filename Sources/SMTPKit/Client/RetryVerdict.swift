@@ -27,7 +27,7 @@ public enum RetryVerdict: Sendable, Hashable {
     public init(for error: any Error) {
         switch error {
         case let error as SMTPError:
-            if error.kind == .deliveryStatusUnknown {
+            if error.kind == .deliveryStatusUnknown || error.kind == .partiallyDelivered {
                 self = .unsafeToRetry
             } else if error.kind == .connectionUnusable {
                 self = .retryable

@@ -9,7 +9,7 @@ public struct SMTPError: SMTPKitError {
         private enum Code: String, Hashable, Sendable {
             case serviceUnavailable, rejected, unexpectedReply, startTLSNotOffered, startTLSRefused
             case recipientsRefused, deliveryStatusUnknown, messageTooLarge, smtpUTF8Required, eightBitNotSupported
-            case connectionUnusable, extensionNotOffered
+            case connectionUnusable, extensionNotOffered, partiallyDelivered
         }
         private let code: Code
         private init(_ code: Code) { self.code = code }
@@ -43,6 +43,11 @@ public struct SMTPError: SMTPKitError {
         /// The envelope asks for a parameter whose extension (``SMTPError/extensionName``, such
         /// as `DSN`, RFC 3461) the server does not offer; nothing was sent.
         public static let extensionNotOffered = Kind(.extensionNotOffered)
+        /// A message sent in several transactions (more recipients than the server takes in
+        /// one, ``SendingLimits/recipientsPerMessage``) reached some recipients and not others:
+        /// ``SMTPError/recipients`` holds each one's fate, ``SMTPError/notSent`` those never
+        /// tried. Sending it again would reach the others twice: send it to the rest only.
+        public static let partiallyDelivered = Kind(.partiallyDelivered)
 
         /// The kind's name, e.g. `rejected`.
         public var description: String { code.rawValue }
@@ -72,6 +77,8 @@ public struct SMTPError: SMTPKitError {
     public let address: String?
     /// The EHLO keyword the server did not offer (``Kind/extensionNotOffered``).
     public let extensionName: String?
+    /// Recipients whose transaction never went out (``Kind/partiallyDelivered``).
+    public let notSent: [String]
     private let underlyingError: UnderlyingError
 
     /// The error that caused this one (for ``Kind/deliveryStatusUnknown``, what ended the wait).
@@ -80,7 +87,7 @@ public struct SMTPError: SMTPKitError {
     private init(_ kind: Kind, server: String? = nil, command: String? = nil, reply: Reply? = nil,
                  recipients: [RecipientResult] = [], partialDeliveryRefused: Bool = false, cause: String? = nil,
                  size: Int? = nil, limit: Int? = nil, address: String? = nil, extensionName: String? = nil,
-                 underlying: (any Error & Sendable)? = nil) {
+                 notSent: [String] = [], underlying: (any Error & Sendable)? = nil) {
         self.kind = kind
         self.server = server
         self.command = command
@@ -92,13 +99,14 @@ public struct SMTPError: SMTPKitError {
         self.limit = limit
         self.address = address
         self.extensionName = extensionName
+        self.notSent = notSent
         self.underlyingError = UnderlyingError(underlying)
     }
 
     /// True when the server said "not now" (4xx) — or, for refused recipients, when every
     /// refusal was temporary. Trying again later may work.
     public var isTransient: Bool {
-        if kind == .recipientsRefused {
+        if kind == .recipientsRefused || kind == .partiallyDelivered {
             let refused = recipients.filter { !$0.isAccepted }
             return !refused.isEmpty && refused.allSatisfy { $0.reply.isTransient }
         }
@@ -108,7 +116,7 @@ public struct SMTPError: SMTPKitError {
 
     /// True when the server said "never" (5xx) for at least one part of the request.
     public var isPermanent: Bool {
-        if kind == .recipientsRefused { return recipients.contains { $0.reply.isPermanent } }
+        if kind == .recipientsRefused || kind == .partiallyDelivered { return recipients.contains { $0.reply.isPermanent } }
         if [.messageTooLarge, .smtpUTF8Required, .eightBitNotSupported, .extensionNotOffered].contains(kind) { return true }
         return reply?.isPermanent ?? false
     }
@@ -140,6 +148,10 @@ public struct SMTPError: SMTPKitError {
     static func recipientsRefused(_ results: [RecipientResult], sentNothing: Bool) -> SMTPError {
         let partial = sentNothing && results.contains(where: \.isAccepted)
         return SMTPError(.recipientsRefused, recipients: results, partialDeliveryRefused: partial)
+    }
+
+    static func partiallyDelivered(_ results: [RecipientResult], notSent: [String], cause: String?) -> SMTPError {
+        SMTPError(.partiallyDelivered, recipients: results, cause: cause, notSent: notSent)
     }
 
     static func deliveryStatusUnknown(_ cause: String, underlying: (any Error & Sendable)? = nil) -> SMTPError {
@@ -203,6 +215,13 @@ public struct SMTPError: SMTPKitError {
             return "the address <\(address ?? "")> has a non-ASCII local part and the server does not offer SMTPUTF8 (RFC 6531), so it cannot be sent there; nothing was sent"
         case .extensionNotOffered:
             return "the envelope asks for \(extensionName ?? "an extension") parameters, and \(server) does not offer \(extensionName ?? "it"); nothing was sent"
+        case .partiallyDelivered:
+            let accepted = recipients.filter(\.isAccepted).count
+            var text = "the message went to \(accepted) of \(recipients.count + notSent.count) recipients, in transactions of the server's size"
+            let refused = recipients.filter { !$0.isAccepted }
+            if !refused.isEmpty { text += "; not delivered:\n  " + refused.map { "<\($0.address)>: \($0.reply)" }.joined(separator: "\n  ") }
+            if !notSent.isEmpty { text += "\nnever sent (\(cause ?? "the connection failed")): " + notSent.map { "<\($0)>" }.joined(separator: ", ") }
+            return text + "\nsending it again would reach the others twice: send it to these recipients only"
         case .connectionUnusable:
             return "the connection can no longer be used: \(cause ?? "it was closed"); nothing more was sent on it — open a new connection to go on"
         default:

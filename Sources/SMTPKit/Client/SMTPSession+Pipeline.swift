@@ -31,7 +31,25 @@ extension SMTPSession {
     /// When the connection fails, every message in flight is reported (``SMTPError/Kind/deliveryStatusUnknown``
     /// when its end of data went out and no reply came) and the pipeline ends; messages the
     /// source still holds were never taken.
-    func sendAll(from source: OutgoingSource, quitAtEnd: Bool, mayAbandonLast: Bool, report: OutgoingReport) {
+    func sendAll(from base: OutgoingSource, quitAtEnd: Bool, mayAbandonLast: Bool, report: OutgoingReport) {
+        // A message with more recipients than the server takes goes as several transactions,
+        // reported as one (RecipientSplit).
+        let source = SplittingSource(base, cap: configuration.limits.recipientsPerMessage,
+                                     allowsSplit: configuration.allowPartialDelivery)
+        withoutActuallyEscaping(report) { report in
+            let reportPart: OutgoingReport = { item, outcome, lost in
+                guard let split = item.group else { return report(item, outcome, lost) }
+                if let (combined, lostAll) = split.record(part: item.tag, outcome, lost: lost) { report(split.item, combined, lostAll) }
+            }
+            sendTransactions(from: source, quitAtEnd: quitAtEnd, mayAbandonLast: mayAbandonLast, report: reportPart)
+            for (split, first) in source.cutShort {
+                let (outcome, lost) = split.finishUnsent(from: first, cause: "the connection ended before their transaction")
+                report(split.item, outcome, lost)
+            }
+        }
+    }
+
+    private func sendTransactions(from source: OutgoingSource, quitAtEnd: Bool, mayAbandonLast: Bool, report: OutgoingReport) {
         var pipeline = Pipeline(session: self, quitAtEnd: quitAtEnd)
         var cause: any Error = SMTPError.connectionUnusable("the server closed it (\(lastReply.map { "\($0)" } ?? "no reply"))")
         do {

@@ -30,6 +30,15 @@ extension SMTPSession {
             throw SMTPProtocolError.invalidArgument(field: "recipients", reason: "the envelope has no recipient; give at least one")
         }
         try Self.check(envelope)
+        if let cap = configuration.limits.recipientsPerMessage, envelope.recipients.count > cap {
+            // Only an unsplit message gets here: splitting needs partial delivery allowed and
+            // content that can be read again (RecipientSplit).
+            let why = configuration.allowPartialDelivery
+                ? "its content is a one-time stream, which cannot go in several transactions; pass it as a file, bytes or a Message"
+                : "in several transactions some recipients could get it and others not; allow partial delivery (--allow-partial) to send it so"
+            throw SMTPProtocolError.invalidArgument(
+                field: "recipients", reason: "the envelope has \(envelope.recipients.count), more than the \(cap) the server takes in one transaction (max_recipients_per_message), and \(why)")
+        }
         // RFC 3461 §4 and RFC 5321 §4.1.2: a caller's parameters only with the extension offered.
         let wanted = envelope.mailParameters.compactMap(\.requiredExtension) + envelope.recipientParameters.compactMap(\.requiredExtension)
         if let missing = wanted.first(where: { !capabilities.supports($0) }) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How much a server lets one client send, which a bulk send (``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``)
-/// keeps to. Microsoft 365 allows 30 messages a minute per mailbox; many relays close a
+/// keeps to (and, for recipients per message, every send). Microsoft 365 allows 30 messages a minute per mailbox; many relays close a
 /// connection after so many messages (Postfix's `smtpd_client_message_rate_limit`, Exchange's
 /// per-connection limits). Unset means no limit.
 public struct SendingLimits: Sendable, Equatable {
@@ -9,11 +9,17 @@ public struct SendingLimits: Sendable, Equatable {
     public var messagesPerConnection: Int?
     /// The most messages started in any 60 seconds, over all connections (`messages_per_minute`).
     public var messagesPerMinute: Int?
+    /// The most recipients in one transaction (`max_recipients_per_message`; Exchange Online
+    /// takes 500 by default). A message with more goes in several transactions — only with
+    /// partial delivery allowed, since then some recipients can get it and others not; without,
+    /// it is refused before anything is sent.
+    public var recipientsPerMessage: Int?
 
     /// Limits as given; nil is no limit.
-    public init(messagesPerConnection: Int? = nil, messagesPerMinute: Int? = nil) {
+    public init(messagesPerConnection: Int? = nil, messagesPerMinute: Int? = nil, recipientsPerMessage: Int? = nil) {
         self.messagesPerConnection = messagesPerConnection
         self.messagesPerMinute = messagesPerMinute
+        self.recipientsPerMessage = recipientsPerMessage
     }
 }
 

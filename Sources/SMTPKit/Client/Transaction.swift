@@ -6,6 +6,9 @@ struct OutgoingItem: Sendable {
     let tag: Int
     /// How many times it has been handed to a connection, this one included.
     var attempts = 1
+    /// For one of the transactions a message with more recipients than the server takes is
+    /// split into: the message's parts, whose outcomes are reported as one.
+    var group: RecipientSplit?
 }
 
 /// Where a session's pipeline takes its messages from, one at a time (RFC 2920 §3.1: the next

@@ -44,6 +44,8 @@ public struct Profile: Sendable, Equatable {
     public var maxMessagesPerConnection: Int?
     /// The most messages a bulk send starts in any minute (`messages_per_minute`; Microsoft 365: 30).
     public var messagesPerMinute: Int?
+    /// The most recipients per transaction (`max_recipients_per_message`; Microsoft 365: 500).
+    public var maxRecipientsPerMessage: Int?
     /// The OAuth2 provider (`oauth_provider`): `microsoft` (the default), `google` or `custom`.
     public var oauthProvider: OAuthProvider.Kind?
     /// The application (client) id registered with the provider (`oauth_client_id`).
@@ -86,6 +88,7 @@ public struct Profile: Sendable, Equatable {
         allowPartial: Bool? = nil,
         maxMessagesPerConnection: Int? = nil,
         messagesPerMinute: Int? = nil,
+        maxRecipientsPerMessage: Int? = nil,
         oauthProvider: OAuthProvider.Kind? = nil,
         oauthClientID: String? = nil,
         oauthTenant: String? = nil,
@@ -114,6 +117,7 @@ public struct Profile: Sendable, Equatable {
         self.allowPartial = allowPartial
         self.maxMessagesPerConnection = maxMessagesPerConnection
         self.messagesPerMinute = messagesPerMinute
+        self.maxRecipientsPerMessage = maxRecipientsPerMessage
         self.oauthProvider = oauthProvider
         self.oauthClientID = oauthClientID
         self.oauthTenant = oauthTenant

@@ -70,6 +70,8 @@ public struct ProfileSetting: Sendable {
                 "Bulk sends: the most messages on one connection before a new one is opened (default: no limit).", rule: countRule),
         integer("messages_per_minute", \.messagesPerMinute,
                 "Bulk sends: the most messages started in any minute (Microsoft 365 allows 30; default: no limit).", rule: countRule),
+        integer("max_recipients_per_message", \.maxRecipientsPerMessage,
+                "The most recipients in one transaction; with --allow-partial more go in further transactions (Microsoft 365: 500).", rule: countRule),
         choice("oauth_provider", \.oauthProvider, "OAuth2 provider for auth = oauth2: microsoft (default) | google | custom."),
         text("oauth_client_id", \.oauthClientID, "The application (client) id registered with the OAuth2 provider."),
         text("oauth_tenant", \.oauthTenant, "Microsoft Entra tenant: common (default), organizations, or a tenant id or domain."),

@@ -45,7 +45,8 @@ extension SMTPClientConfiguration {
             heloName: profile.helo,
             timeouts: profile.timeout.map(SMTPTimeouts.uniform) ?? SMTPTimeouts(),
             allowPartialDelivery: profile.allowPartial ?? false)
-        limits = SendingLimits(messagesPerConnection: profile.maxMessagesPerConnection, messagesPerMinute: profile.messagesPerMinute)
+        limits = SendingLimits(messagesPerConnection: profile.maxMessagesPerConnection, messagesPerMinute: profile.messagesPerMinute,
+                               recipientsPerMessage: profile.maxRecipientsPerMessage)
         guard auth != .disabled else { return }
         // A profile with an OAuth2 client logs in with its stored OAuth2 login under `auto` too.
         if auth == .oauth2 || (auth == .auto && profile.oauthClientID != nil) {

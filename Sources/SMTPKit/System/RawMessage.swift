@@ -24,7 +24,7 @@ import Darwin
 /// the octets yielded (RFC 5322 §3.6.3: the blind recipients must not see each other, nor be
 /// seen by To and Cc); everything else, the body above all, streams unchanged, and
 /// ``estimatedSize`` is the size of what is yielded.
-public final class RawMessage: MessageDataSource, OverlongLineReporting, Sendable {
+public final class RawMessage: MessageDataSource, OverlongLineReporting, ReplayableSource, Sendable {
     /// The path that was opened (`-` for standard input).
     public let path: String
     /// The parsed header section, as it was before any field was removed.
@@ -66,6 +66,19 @@ public final class RawMessage: MessageDataSource, OverlongLineReporting, Sendabl
     convenience init(descriptor: Int32, removeBcc: Bool = true) throws {
         try self.init(input: RawMessageInput(descriptor: descriptor, path: "-", owns: false), removeBcc: removeBcc)
     }
+
+    private init(copying other: RawMessage) {
+        path = other.path
+        headers = other.headers
+        removesBcc = other.removesBcc
+        bodyType = other.bodyType
+        estimatedSize = other.estimatedSize
+        firstOverlongLine = other.firstOverlongLine
+        stream = other.stream.restarted()
+    }
+
+    /// The same message, read again from its start (another transaction of a split message).
+    func replayed() -> (any MessageDataSource & Sendable)? { RawMessage(copying: self) }
 
     private init(input: RawMessageInput, removeBcc: Bool) throws {
         guard let headerLength = input.header.headerLength else { throw RawMessageHeaders.tooLong() }

@@ -24,7 +24,7 @@ import Darwin
 /// To send a message's To, Cc and Bcc recipients with Bcc removed (`sendmail -t`), use
 /// ``RawMessage``. Reads are serialised by a lock, so the object may be passed between threads;
 /// it is still meant to be read once, front to back.
-public final class RawMessageFile: MessageDataSource, OverlongLineReporting, Sendable {
+public final class RawMessageFile: MessageDataSource, OverlongLineReporting, ReplayableSource, Sendable {
     /// The path that was opened (`-` for standard input).
     public let path: String
     /// `.eightBitMIME` when any octet is ≥ 0x80 (RFC 6152 §2), else `.sevenBit`.
@@ -58,6 +58,17 @@ public final class RawMessageFile: MessageDataSource, OverlongLineReporting, Sen
     convenience init(descriptor: Int32) throws {
         try self.init(input: RawMessageInput(descriptor: descriptor, path: "-", owns: false))
     }
+
+    private init(copying other: RawMessageFile) {
+        path = other.path
+        bodyType = other.bodyType
+        estimatedSize = other.estimatedSize
+        firstOverlongLine = other.firstOverlongLine
+        stream = other.stream.restarted()
+    }
+
+    /// The same message, read again from its start (another transaction of a split message).
+    func replayed() -> (any MessageDataSource & Sendable)? { RawMessageFile(copying: self) }
 
     private init(input: RawMessageInput) {
         self.path = input.path

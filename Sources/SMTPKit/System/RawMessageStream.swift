@@ -32,6 +32,15 @@ final class RawMessageStream: @unchecked Sendable {
         self.size = kept.reduce(0) { $0 + $1.count }
     }
 
+    private init(_ input: RawMessageInput, segments: [Range<Int>], size: Int) {
+        self.input = input
+        self.segments = segments
+        self.size = size
+    }
+
+    /// A new stream over the same octets, from the start (the input is read with `pread`).
+    func restarted() -> RawMessageStream { RawMessageStream(input, segments: segments, size: size) }
+
     /// The next at most `maxLength` octets; empty at the end.
     func read(maxLength: Int) throws -> [UInt8] {
         lock.lock()

@@ -46,7 +46,7 @@ struct ProfileTests {
             host: "h", port: 1, tls: .implicit, caFile: "c", insecureSkipVerify: true, auth: .plain,
             user: "u", passwordEnv: "E", passwordCommand: "C", passwordFile: "F",
             allowPlaintextAuth: false, from: "f", helo: "h", timeout: 1, allowPartial: false,
-            maxMessagesPerConnection: 100, messagesPerMinute: 30,
+            maxMessagesPerConnection: 100, messagesPerMinute: 30, maxRecipientsPerMessage: 500,
             oauthProvider: .custom, oauthClientID: "id", oauthTenant: "t", oauthScopes: "s", oauthClientSecretCommand: "c",
             oauthTokenURL: "https://t.example", oauthDeviceURL: "https://d.example", oauthAuthorizeURL: "https://a.example", oauthCAFile: "o")
         #expect(all.settings.map(\.key) == Profile.tomlKeys)
