@@ -23,8 +23,18 @@ struct TextMeasure {
             lastWasEquals = byte == UInt8(ascii: "=")
         }
         guard isUTF8, !bytes.isEmpty else { return }
-        let data = carry + bytes
-        // Keep back a sequence the chunk cut short: its lead octet is among the last three.
+        if carry.isEmpty {
+            decode(bytes)  // the usual case: no copy of the text
+        } else {
+            let data = carry + bytes  // only when a sequence was cut at the last chunk's end
+            carry = []
+            decode(data)
+        }
+    }
+
+    /// Counts the characters of `data`, keeping back a sequence its end cuts short (its lead
+    /// octet is among the last three) for the next chunk.
+    private mutating func decode(_ data: [UInt8]) {
         var cut = data.count
         for back in 1...min(3, data.count) {
             let byte = data[data.count - back]
@@ -34,7 +44,7 @@ struct TextMeasure {
                 break
             }
         }
-        carry = Array(data[cut...])
+        if cut < data.count { carry = Array(data[cut...]) }
         var iterator = data[..<cut].makeIterator()
         var decoder = UTF8()
         while true {

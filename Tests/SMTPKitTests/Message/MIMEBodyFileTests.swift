@@ -88,3 +88,26 @@ import Testing
         #expect(error.kind == .unreadable)
     }
 }
+
+/// `TextMeasure`: the same verdict however the text is cut — byte by byte included, with
+/// multi-byte UTF-8 sequences split across chunks.
+@Suite struct TextMeasureTests {
+    @Test(arguments: ["Hei Ærlig Øst 🙂 blåbær\r\n", String(repeating: "Привет ", count: 50) + "\r\n", "plain ascii\r\n", "bad \u{FFFD}"])
+    func byteByByteEqualsWhole(text: String) {
+        var bytes = Array(text.utf8)
+        if text.hasPrefix("bad") { bytes += [0xE6, 0x0D, 0x0A] }  // not UTF-8
+        var whole = TextMeasure()
+        whole.feed(bytes)
+        whole.finish()
+        var split = TextMeasure()
+        for byte in bytes { split.feed([byte]) }
+        split.finish()
+        #expect(split.isUTF8 == whole.isUTF8)
+        #expect(split.characters == whole.characters)
+        #expect(split.special == whole.special)
+        for allow8Bit in [true, false] {
+            #expect(split.encoding(allow8Bit: allow8Bit) == whole.encoding(allow8Bit: allow8Bit))
+        }
+        #expect(whole.isUTF8 == !text.hasPrefix("bad"))
+    }
+}
