@@ -47,6 +47,9 @@ public struct ServerConfiguration: Sendable {
     public var refusedRecipients: [String: String] = [:]
     /// Scripted misbehaviour, checked at each point of the dialogue.
     public var faults: [ServerFault] = []
+    /// Whether the server ends TLS with a close_notify alert when it closes. Off only for round-trip
+    /// counts (``RoundTripProxy``): a close_notify crossing the client's own would look like an answer.
+    public var sendsCloseNotify = true
     /// How long the server waits for a client line before it hangs up.
     public var idleTimeout: Double = 30
 

@@ -45,7 +45,7 @@ final class ServerSession {
 
     /// Serves the connection to its end and returns what happened.
     func run() -> SessionRecord {
-        defer { connection.close(deadline: .after(seconds: 1)) }
+        defer { connection.close(deadline: .after(seconds: 1), notifyingPeer: configuration.sendsCloseNotify) }
         do {
             if configuration.tls == .implicit, let context = server.tlsContext {
                 try connection.acceptTLS(context: context, deadline: .after(seconds: configuration.idleTimeout))

@@ -67,9 +67,9 @@ package final class Connection: @unchecked Sendable {
         }.get()
     }
 
-    /// Ends TLS politely (close_notify, best effort) and closes the socket.
-    package func close(deadline: Deadline = .after(seconds: 2)) {
-        tls?.close(deadline: deadline)
+    /// Ends TLS politely (close_notify, best effort, unless `notifyingPeer` is false) and closes the socket.
+    package func close(deadline: Deadline = .after(seconds: 2), notifyingPeer: Bool = true) {
+        if notifyingPeer { tls?.close(deadline: deadline) }
         socket.close()
     }
 

@@ -69,7 +69,9 @@ import SMTPKitServer
     /// as above — with DATA a round trip for the 354, with BDAT none.
     @Test(arguments: [false, true])
     func oneMessageOverSTARTTLSWithAUTH(chunking: Bool) async throws {
-        let server = try ClientFixture.startServer { $0.chunking = chunking }
+        // No close_notify from the server: one crossing the client's own at the end would be
+        // counted as an answer, a round trip that no one waited for.
+        let server = try ClientFixture.startServer { $0.chunking = chunking; $0.sendsCloseNotify = false }
         defer { server.stop() }
         let proxy = try RoundTripProxy(targetPort: server.port)
         defer { proxy.stop() }
