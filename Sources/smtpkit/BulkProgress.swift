@@ -19,10 +19,11 @@ final class BulkProgress {
     init(total: Int?) { self.total = total }
 
     func record(_ result: SendResult) {
-        switch result.outcome {
-        case .success: sent += 1
-        case .failure(let error):
-            if error is CancellationError { stopped += 1 } else if RetryVerdict(for: error) == .unsafeToRetry { unknown += 1 } else { failed += 1 }
+        switch BulkStatus(result) {
+        case .sent: sent += 1
+        case .failed: failed += 1
+        case .unknown: unknown += 1
+        case .notSent: stopped += 1
         }
         if drawing, Date().timeIntervalSince(lastDrawn) >= 0.1 || done == total { draw() }
     }
@@ -80,14 +81,12 @@ final class BulkReportFile {
             "index": result.index, "id": id, "attempts": result.attempts,
             "recipients": result.envelope.recipients.map { "\($0.address)" },
         ]
+        entry["status"] = BulkStatus(result).rawValue
         switch result.outcome {
         case .success(let delivery):
-            entry["status"] = "sent"
             entry["reply"] = "\(delivery.finalReply)"
             entry["refused"] = delivery.refused.map { "\($0.address): \($0.reply)" }
         case .failure(let error):
-            let verdict = RetryVerdict(for: error)
-            entry["status"] = verdict == .unsafeToRetry ? "unknown" : error is CancellationError ? "not sent" : "failed"
             entry["error"] = problem ?? "\(error)"
             if let reply = (error as? SMTPError)?.reply { entry["reply"] = "\(reply)" }
         }

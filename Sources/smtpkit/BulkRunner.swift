@@ -1,5 +1,25 @@
+import ArgumentParser
 import Foundation
 import SMTPKit
+
+/// How one message of a bulk send ended, as the progress line, the report file and the
+/// failure list count it: the one place that reads a ``SendResult`` for them.
+enum BulkStatus: String {
+    case sent
+    case failed
+    /// Its end of data went out and no reply came: it may have arrived (never resent).
+    case unknown
+    /// Taken but never sent, because the run was stopped (Ctrl-C).
+    case notSent = "not sent"
+
+    init(_ result: SendResult) {
+        switch result.outcome {
+        case .success: self = .sent
+        case .failure(let error) where error is CancellationError: self = .notSent
+        case .failure(let error): self = RetryVerdict(for: error) == .unsafeToRetry ? .unknown : .failed
+        }
+    }
+}
 
 /// Runs a bulk send for `send --messages/--repeat` and `merge`: the messages through
 /// ``SMTPClient/send(_:connections:)-([OutgoingMessage],_)``, a progress line on a terminal,
@@ -23,7 +43,7 @@ struct BulkRunner {
                 let why = result.outcome.failure.map { batch.problems.reason(for: result.index) ?? "\($0)" }
                 progress.record(result)
                 reportFile?.write(result, id: batch.name(result.index), problem: why)
-                if let why, !(result.outcome.failure is CancellationError) { failures.append((result, why)) }
+                if let why, BulkStatus(result) != .notSent { failures.append((result, why)) }
             }
         } catch {
             progress.finish()
@@ -41,6 +61,11 @@ struct BulkRunner {
         if let code = Self.exitCode(for: failures.map(\.0)) {
             throw CLIError(code: code, description: "\(failures.count) of \(progress.done) messages were not sent")
         }
+    }
+
+    /// `--connections`: how many at once, from 1 to 100.
+    static func validate(connections: Int) throws {
+        if !(1...100).contains(connections) { throw ValidationError("--connections \(connections): give a number from 1 to 100") }
     }
 
     /// 0 when every message went; else the most serious code among the failures: any

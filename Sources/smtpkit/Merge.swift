@@ -38,7 +38,7 @@ struct Merge: AsyncParsableCommand {
     var allowPartial = false
 
     func validate() throws {
-        if !(1...100).contains(connections) { throw ValidationError("--connections \(connections): give a number from 1 to 100") }
+        try BulkRunner.validate(connections: connections)
     }
 
     func run() async throws {
@@ -78,9 +78,7 @@ struct Merge: AsyncParsableCommand {
 
         let configuration = try loader.configuration(profile)
         Terminal.warnIfInsecure(configuration)
-        let iterator = LockedIterator(AnyIterator(messages.makeIterator()))
-        let stream = AsyncThrowingStream<OutgoingMessage, any Error> { iterator.next()?.1 }
-        let batch = BulkMessages(messages: stream, total: messages.count, problems: ProblemTable()) { "row \($0 + 2)" }
+        let batch = BulkMessages(messages: BulkMessages.stream(messages), total: messages.count, problems: ProblemTable()) { "row \($0 + 2)" }
         try await BulkRunner(verbose: connection.verbose, connections: connections, report: report).run(batch, configuration: configuration)
     }
 

@@ -43,22 +43,23 @@ extension Send {
             }
         }
         let (content, envelope) = try isRaw ? rawContent(profile: profile) : composedContent(profile: profile)
-        let reusable = try Self.reusable(content)
-        let copies = LockedIterator(AnyIterator((0..<repeatCount).makeIterator()))
-        let stream = AsyncThrowingStream<OutgoingMessage, any Error> {
-            copies.next().map { _ in OutgoingMessage(reusable, envelope: envelope) }
-        }
-        return BulkMessages(messages: stream, total: repeatCount, problems: problems) { "#\($0 + 1)" }
+        let copy = try Self.copier(content)
+        let copies = (0..<repeatCount).lazy.map { _ in OutgoingMessage(copy(), envelope: envelope) }
+        return BulkMessages(messages: BulkMessages.stream(copies), total: repeatCount, problems: problems) { "#\($0 + 1)" }
     }
 
-    /// Content that can be sent more than once: a stream (a raw message, standard input) is
-    /// read into memory once.
-    static func reusable(_ content: MessageContent) throws -> MessageContent {
-        guard case .source(let source) = content else { return content }
+    /// Makes the content once per copy: a raw message (file or standard input, already spooled)
+    /// is read again from its start for each, never held in memory; only a source that cannot be
+    /// replayed is read into memory once.
+    static func copier(_ content: MessageContent) throws -> @Sendable () -> MessageContent {
+        guard case .source(let source) = content else { return { content } }
+        if source is ReplayableSource {
+            return { (source as? ReplayableSource)?.replayed().map(MessageContent.source) ?? content }
+        }
         var bytes: [UInt8] = []
         while true {
             let chunk = try source.read(maxLength: 1 << 16)
-            if chunk.isEmpty { return .bytes(bytes) }
+            if chunk.isEmpty { return { [bytes] in .bytes(bytes) } }
             bytes += chunk
         }
     }
@@ -66,6 +67,12 @@ extension Send {
 
 /// What a bulk run sends, and how to name each message in reports.
 struct BulkMessages {
+    /// The messages of `sequence`, read one at a time as the pool asks.
+    static func stream(_ sequence: some Sequence<OutgoingMessage>) -> AsyncThrowingStream<OutgoingMessage, any Error> {
+        let iterator = LockedIterator(AnyIterator(sequence.makeIterator()))
+        return AsyncThrowingStream { iterator.next()?.1 }
+    }
+
     let messages: AsyncThrowingStream<OutgoingMessage, any Error>
     /// How many, when known before reading them all.
     let total: Int?

@@ -69,7 +69,7 @@ struct Send: AsyncParsableCommand {
         let bodies = [body != nil, bodyFile != nil, messageFile != nil, messages != nil].filter { $0 }.count
         if bodies > 1 { throw ValidationError("give only one of --body, --body-file, --message-file, --messages") }
         if repeatCount < 1 { throw ValidationError("--repeat \(repeatCount): give a number of times, 1 or more") }
-        if !(1...100).contains(connections) { throw ValidationError("--connections \(connections): give a number from 1 to 100") }
+        try BulkRunner.validate(connections: connections)
         if messages != nil && repeatCount != 1 { throw ValidationError("--repeat sends one message many times; it cannot be used with --messages") }
         if isRaw {
             let composing = [("--subject", subject != nil), ("--body", body != nil), ("--body-file", bodyFile != nil),

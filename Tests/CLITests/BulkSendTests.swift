@@ -39,6 +39,21 @@ struct BulkSendCLITests {
         #expect(lines.allSatisfy { $0["status"] as? String == "sent" && ($0["reply"] as? String)?.hasPrefix("250") == true })
     }
 
+    @Test("--repeat with a raw message (-t): each copy read again from the file, Bcc removed from every one")
+    func repeatRawMessage() async throws {
+        let server = try TestServer { $0.tls = .none }
+        defer { server.stop() }
+        let folder = try Self.folder(["m.eml": "From: a@example.org\nTo: one@example.net\nBcc: hidden@example.net\nSubject: raw\n\nbody\n"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none", "--message-file", folder + "/m.eml", "-t", "--repeat", "3"])
+
+        #expect(result.status == 0, "\(result)")
+        #expect(server.messages.count == 3)
+        #expect(server.messages.allSatisfy { $0.recipients == ["one@example.net", "hidden@example.net"] && !$0.text.contains("Bcc:") })
+        #expect(Set(server.messages.map(\.data)).count == 1, "every copy byte for byte the same")
+    }
+
     @Test("--messages FOLDER: each .eml to its own recipients; a refused one is reported and sets the exit code")
     func folderWithARefusal() async throws {
         let server = try TestServer {

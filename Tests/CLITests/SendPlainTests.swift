@@ -177,6 +177,20 @@ struct SendPlainTests {
         }
     }
 
+    @Test("a --body-file that is not UTF-8 exits 65 before MAIL, saying how to convert it")
+    func nonUTF8BodyFileIsADataError() async throws {
+        let server = try Self.plainServer()
+        defer { server.stop() }
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let path = try files.write("latin1.txt", bytes: Array("caf".utf8) + [0xE9, 0x0A])
+        let result = try await CLI.run(["send"] + server.address + ["--tls", "none", "--from", Mail.from, "--to", Mail.to, "--body-file", path])
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.contains("is not UTF-8 text"), "\(result)")
+        #expect(result.stderr.contains("iconv"), "\(result)")
+        #expect(!server.stop().flatMap(\.lines).contains { $0.hasPrefix("MAIL") })
+    }
+
     @Test("a long ASCII subject is folded, not cut, and unfolds to the original")
     func longSubject() async throws {
         let server = try Self.plainServer()

@@ -88,8 +88,11 @@ final class RecipientSplit: @unchecked Sendable {
     }
 }
 
-/// A message source that can hand out a fresh reader of the same content.
-protocol ReplayableSource {
+/// A message source that can hand out a fresh reader of the same content, from its start:
+/// what lets one raw message go in several transactions (a split recipient list, a repeat)
+/// without being read into memory. ``RawMessageFile`` and ``RawMessage`` are.
+public protocol ReplayableSource {
+    /// A new reader of the same octets, from the first; nil when that is no longer possible.
     func replayed() -> (any MessageDataSource & Sendable)?
 }
 

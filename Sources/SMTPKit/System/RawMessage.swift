@@ -78,7 +78,7 @@ public final class RawMessage: MessageDataSource, OverlongLineReporting, Replaya
     }
 
     /// The same message, read again from its start (another transaction of a split message).
-    func replayed() -> (any MessageDataSource & Sendable)? { RawMessage(copying: self) }
+    public func replayed() -> (any MessageDataSource & Sendable)? { RawMessage(copying: self) }
 
     private init(input: RawMessageInput, removeBcc: Bool) throws {
         guard let headerLength = input.header.headerLength else { throw RawMessageHeaders.tooLong() }

@@ -68,7 +68,7 @@ public final class RawMessageFile: MessageDataSource, OverlongLineReporting, Rep
     }
 
     /// The same message, read again from its start (another transaction of a split message).
-    func replayed() -> (any MessageDataSource & Sendable)? { RawMessageFile(copying: self) }
+    public func replayed() -> (any MessageDataSource & Sendable)? { RawMessageFile(copying: self) }
 
     private init(input: RawMessageInput) {
         self.path = input.path
